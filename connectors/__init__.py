@@ -1,0 +1,1 @@
+"""Connector plugins exchanging data with other systems (later issues)."""

@@ -1,0 +1,76 @@
+"""PLUS: the probation client records system of the State Probation Service."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+
+def _normalise_db_url(url: str) -> str:
+    # psycopg 3 is our driver; plain postgresql:// URLs would ask SQLAlchemy for psycopg2.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the PLUS application.
+
+    :param config: settings that override ``config.py`` and the environment (used by tests).
+    """
+    import config as default_config
+
+    app = Flask(__name__, instance_path=str(default_config.INSTANCE_DIR))
+    app.config.from_object(default_config)
+    from portal.security.roles import FAB_ROLES
+
+    app.config["FAB_ROLES"] = FAB_ROLES
+    if config:
+        app.config.update(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    default_config.check_production(dict(app.config))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+
+    from portal import models  # noqa: F401  (registers every mapped class)
+    from flask_appbuilder import AppBuilder
+
+    from portal.extensions import csrf, db, migrate
+    from portal.services import audit
+    from portal.services.dbfunctions import install_sqlite_functions
+
+    with app.app_context():
+        db.init_app(app)
+        install_sqlite_functions(db)
+        migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+        csrf.init_app(app)
+        audit.install(db.session)
+        appbuilder = AppBuilder(update_perms=False)
+        appbuilder.init_app(app, db.session)
+        from portal import api, views
+
+        views.register(appbuilder)
+        api.register(appbuilder)
+        appbuilder.post_init()
+    from portal.security.csrf import protect_api_cookie_writes
+
+    protect_api_cookie_writes(app)
+    from portal.tasks import init_celery
+
+    init_celery(app)
+    from portal.cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,12 @@
+"""The REST API (FAB ModelRestApi), under the same access rules as the screens."""
+
+from __future__ import annotations
+
+from flask_appbuilder import AppBuilder
+
+
+def register(appbuilder: AppBuilder) -> None:
+    """Register every API of PLUS."""
+    from portal.api import casework
+
+    casework.register(appbuilder)

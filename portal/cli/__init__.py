@@ -1,0 +1,57 @@
+"""The ``flask plus`` commands: set up, seed demo data, list demo logins."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+plus = AppGroup("plus", help="PLUS administration commands.")
+
+
+@plus.command("init")
+def init_command() -> None:
+    """Create the roles (run after migrations)."""
+    from portal.services import setup
+
+    setup.ensure_roles(current_app.appbuilder.sm)
+    click.echo("Roles are in place.")
+
+
+@plus.command("seed-demo")
+@click.option("--clients", default=500, show_default=True, help="How many clients to create.")
+@click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when clients already exist.")
+def seed_demo_command(clients: int, seed: int, if_empty: bool) -> None:
+    """Create demo units, users and realistic Latvian client data."""
+    from portal.extensions import db
+    from portal.models import Client
+    from portal.services import setup
+
+    if if_empty and db.session.execute(select(func.count(Client.id))).scalar_one() > 0:
+        click.echo("Demo data already present; nothing to do.")
+        return
+    started = time.monotonic()
+    counts = setup.seed_demo(db.session, current_app.appbuilder.sm, clients=clients, seed=seed)
+    click.echo(
+        f"Seeded {counts.get('client', 0)} clients and {counts.get('case', 0)} cases "
+        f"in {time.monotonic() - started:.1f} s."
+    )
+
+
+@plus.command("demo-logins")
+def demo_logins_command() -> None:
+    """Print one demo login per role."""
+    from portal.services import setup
+
+    click.echo("Demo logins (user / password):")
+    for role, username, password in setup.DEMO_LOGINS:
+        click.echo(f"  {role:<12} {username:<16} {password}")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the ``plus`` command group."""
+    app.cli.add_command(plus)

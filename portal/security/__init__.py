@@ -1,0 +1,1 @@
+"""Authentication, roles and the filters that apply ``portal.services.access`` everywhere."""

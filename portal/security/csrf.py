@@ -1,0 +1,35 @@
+"""CSRF for the REST API.
+
+FAB's BaseApi is CSRF-exempt, which is right for token (JWT) clients but leaves a browser
+session open to cross-site writes. Any unsafe API request authenticated by the session
+cookie must therefore carry a valid CSRF token (header ``X-CSRFToken``).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, request
+from flask_wtf.csrf import CSRFError, validate_csrf
+
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def protect_api_cookie_writes(app: Flask) -> None:
+    """Require a CSRF token on cookie-authenticated unsafe API requests."""
+
+    @app.before_request
+    def _check_api_csrf() -> None:
+        if request.method not in _UNSAFE or not request.path.startswith("/api/"):
+            return
+        if not app.config.get("WTF_CSRF_ENABLED", True):
+            return
+        if request.headers.get("Authorization", "").startswith("Bearer "):
+            return  # token clients are not exposed to cross-site requests
+        if request.path.startswith("/api/v1/security/"):
+            return  # login and refresh issue tokens; they carry no session
+        token = request.headers.get("X-CSRFToken") or request.headers.get(
+            "X-CSRF-Token"
+        )
+        try:
+            validate_csrf(token)
+        except (CSRFError, Exception):
+            abort(400, description="The CSRF token is missing or invalid.")

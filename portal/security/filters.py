@@ -1,0 +1,39 @@
+"""FAB filters that apply the access rules of ``portal.services.access`` to screens and APIs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_appbuilder.models.filters import BaseFilter
+
+from portal.services import access
+
+
+class ScopeFilter(BaseFilter):
+    """Restrict a list, show or edit query to the rows the current user may see."""
+
+    name = "scope"
+    write = False
+
+    def apply(self, query: Any, value: Any) -> Any:
+        return access.scope(query, self.model, access.current_actor(), write=self.write)
+
+
+class EditableScopeFilter(ScopeFilter):
+    """Restrict to the rows the current user may change (used for relation pickers)."""
+
+    write = True
+
+
+def scoped(model: type) -> list[list[Any]]:
+    """``base_filters`` value for a scoped model (empty for reference data)."""
+    if access.has_rule(model):
+        return [["id", ScopeFilter, lambda: None]]
+    return []
+
+
+def editable(model: type) -> list[list[Any]]:
+    """Relation-picker filter: only rows the user may add records to."""
+    if access.has_rule(model):
+        return [["id", EditableScopeFilter, lambda: None]]
+    return []

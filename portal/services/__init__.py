@@ -1,0 +1,1 @@
+"""Domain logic of PLUS: one module per rule, called by views, the API, the CLI and tasks."""

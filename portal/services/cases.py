@@ -1,0 +1,100 @@
+"""Case rules: numbering and the status workflow."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from portal.models import Case, CaseNumberCounter, CaseStatus, ClosureReason
+from portal.services.errors import IllegalTransition, ValidationFailed
+
+# The case workflow. Closed is final: a reopened matter is a new case with a new number.
+TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
+    CaseStatus.OPENED: frozenset({CaseStatus.ACTIVE, CaseStatus.CLOSED}),
+    CaseStatus.ACTIVE: frozenset({CaseStatus.SUSPENDED, CaseStatus.CLOSED}),
+    CaseStatus.SUSPENDED: frozenset({CaseStatus.ACTIVE, CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset(),
+}
+
+NUMBER_PATTERN = re.compile(r"^[A-Z]{1,4}-\d{4}-\d{1,8}$")
+
+
+def format_number(year: int, seq: int) -> str:
+    """The printed form of a case number, e.g. PL-2026-000123."""
+    return f"PL-{year}-{seq:06d}"
+
+
+def next_case_number(session: Session, year: int) -> str:
+    """Issue the next case number of ``year``.
+
+    The counter row is updated in place, which takes a row lock on PostgreSQL, so two
+    officers opening cases at once never get the same number.
+    """
+    result = session.execute(
+        update(CaseNumberCounter)
+        .where(CaseNumberCounter.year == year)
+        .values(last_value=CaseNumberCounter.last_value + 1)
+        .returning(CaseNumberCounter.last_value)
+    ).first()
+    if result is None:
+        session.add(CaseNumberCounter(year=year, last_value=1))
+        session.flush()
+        seq = 1
+    else:
+        seq = result[0]
+    return format_number(year, seq)
+
+
+def check_number(session: Session, number: str, case_id: int | None = None) -> str:
+    """A hand-entered case number must have our format and be unused.
+
+    :raises ValidationFailed: on a malformed or duplicate number.
+    """
+    number = number.strip().upper()
+    if not NUMBER_PATTERN.match(number):
+        raise ValidationFailed(_l("A case number looks like PL-2026-000123."), "number")
+    stmt = select(Case.id).where(Case.number == number)
+    if case_id is not None:
+        stmt = stmt.where(Case.id != case_id)
+    if session.execute(stmt).first() is not None:
+        raise ValidationFailed(_l("A case with this number already exists."), "number")
+    return number
+
+
+def check_transition(
+    old: CaseStatus | None, new: CaseStatus, closure_reason: ClosureReason | None
+) -> None:
+    """Allow only the transitions of the workflow; closing needs a reason.
+
+    :raises IllegalTransition: when the workflow does not allow the change.
+    """
+    if old is not None and old != new and new not in TRANSITIONS[old]:
+        raise IllegalTransition(
+            _l(
+                "A case cannot go from “%(old)s” to “%(new)s”.",
+                old=str(old),
+                new=str(new),
+            ),
+            "status",
+        )
+    if old is None and new not in (CaseStatus.OPENED, CaseStatus.ACTIVE):
+        raise IllegalTransition(_l("A new case starts as opened or active."), "status")
+    if new == CaseStatus.CLOSED and closure_reason is None:
+        raise ValidationFailed(_l("Give the reason for closing the case."), "closure_reason")
+    if new != CaseStatus.CLOSED and closure_reason is not None:
+        raise ValidationFailed(_l("Only a closed case has a closure reason."), "closure_reason")
+
+
+def change_status(
+    session: Session, case: Case, new: CaseStatus, closure_reason: ClosureReason | None = None
+) -> None:
+    """Move a case to a new status within the workflow (caller commits).
+
+    :raises IllegalTransition: when the workflow does not allow the change.
+    """
+    check_transition(case.status, new, closure_reason)
+    case.status = new
+    case.closure_reason = closure_reason

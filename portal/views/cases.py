@@ -1,0 +1,189 @@
+"""Case and decision screens, with the case page that shows the whole file in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from flask_appbuilder import AppBuilder
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import NumberRange, Optional
+
+from portal.extensions import db
+from portal.models import Case, CaseStatus, Decision
+from portal.services import access, audit, case_file, cases
+from portal.services.rules import today
+from portal.views.base import PlusInterface, ScopedModelView
+from portal.views.fields import case_number_validator, end_after_start, status_validator
+
+CASE_LABELS = {
+    "number": _l("Case number"),
+    "client": _l("Client"),
+    "function": _l("Function"),
+    "status": _l("Status"),
+    "closure_reason": _l("Closure reason"),
+    "start_date": _l("Start date"),
+    "end_date": _l("End date"),
+    "officer": _l("Responsible officer"),
+    "unit": _l("Territorial unit"),
+    "decision": _l("Decision"),
+    "hours_ordered": _l("Hours ordered"),
+    "notes": _l("Notes"),
+}
+
+DECISION_LABELS = {
+    "client": _l("Client"),
+    "decision_type": _l("Decision type"),
+    "institution": _l("Issuing institution"),
+    "number": _l("Number"),
+    "decision_date": _l("Decision date"),
+    "effective_date": _l("Date of entry into force"),
+    "criminal_law_articles": _l("Criminal Law articles"),
+    "violent_offence": _l("Violent offence"),
+    "sexual_offence": _l("Sexual offence"),
+    "forced_labour_hours": _l("Forced labour hours ordered"),
+    "community_work_hours": _l("Community work hours ordered"),
+    "supervision_months": _l("Supervision term (months)"),
+    "penalty_details": _l("Penalty details"),
+    "received_electronically": _l("Received electronically"),
+    "source_system": _l("Source system"),
+}
+
+
+class CaseView(ScopedModelView):
+    """Cases: list, the case page, and status changes within the workflow."""
+
+    datamodel = PlusInterface(Case)
+    list_title = _l("Cases")
+    show_title = _l("Case")
+    add_title = _l("Open a case")
+    edit_title = _l("Edit case")
+    label_columns = CASE_LABELS
+    list_columns = ["number", "client", "function", "status", "start_date", "officer", "unit"]
+    search_columns = ["number", "status", "function", "start_date"]
+    add_columns = [
+        "number", "client", "function", "status", "start_date", "end_date", "officer", "decision",
+        "hours_ordered", "notes",
+    ]
+    edit_columns = [
+        "number", "function", "status", "closure_reason", "start_date", "end_date", "officer",
+        "decision", "hours_ordered", "notes",
+    ]
+    order_columns = ["number", "start_date", "status"]
+    base_order = ("id", "desc")
+    show_template = "plus/case_show.html"
+    validators_columns = {
+        "number": [case_number_validator],
+        "end_date": [end_after_start],
+        "status": [status_validator],
+        "hours_ordered": [Optional(), NumberRange(min=0, max=2000)],
+    }
+    description_columns = {
+        "number": _l("Leave empty to have the system issue the next number."),
+    }
+    case_relations = ("client", "decision")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_form_query_rel_fields = {
+            k: v for k, v in self.add_form_query_rel_fields.items() if k != "decision"
+        }
+
+    def pre_add(self, item: Case) -> None:
+        actor = access.current_actor()
+        if not actor.does_casework:
+            raise PermissionError(str(_l("You may not open cases.")))
+        if item.unit_id is None:
+            item.unit_id = actor.unit_id if actor.unit_id else _first_unit_id()
+        if not actor.is_admin and item.unit_id != actor.unit_id:
+            raise PermissionError(str(_l("You may open cases only in your own unit.")))
+        if actor.is_officer and not actor.is_manager and not actor.is_admin:
+            item.officer_id = item.officer_id or actor.user_id
+        if not item.number:
+            item.number = cases.next_case_number(db.session, item.start_date.year)
+        if item.status is None:
+            item.status = CaseStatus.OPENED
+        if item.decision is not None and item.hours_ordered is None:
+            item.hours_ordered = (
+                item.decision.forced_labour_hours or item.decision.community_work_hours
+            )
+
+    def pre_update(self, item: Case) -> None:
+        return None
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk: Any) -> Any:
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        actor = access.current_actor()
+        audit.record_access(
+            db.session, user_id=actor.user_id, action="case.show", client_id=item.client_id,
+            case_id=item.id,
+        )
+        db.session.commit()
+        data = case_file.build(db.session, item.id, actor)
+        return self.render_template(
+            self.show_template,
+            pk=pk,
+            title=self.show_title,
+            file=data,
+            can_edit=access.can_edit(db.session, item, actor),
+            today=today(),
+        )
+
+
+def _first_unit_id() -> int | None:
+    from sqlalchemy import select
+
+    from portal.models import TerritorialUnit
+
+    return db.session.execute(select(TerritorialUnit.id).limit(1)).scalar_one_or_none()
+
+
+class DecisionView(ScopedModelView):
+    """Decisions (judgments, penalty orders, requests) that cases execute."""
+
+    datamodel = PlusInterface(Decision)
+    list_title = _l("Decisions")
+    show_title = _l("Decision")
+    add_title = _l("Add decision")
+    edit_title = _l("Edit decision")
+    label_columns = DECISION_LABELS
+    list_columns = ["number", "decision_type", "institution", "decision_date", "client"]
+    search_columns = ["number", "institution", "decision_date"]
+    add_columns = [
+        "client", "decision_type", "institution", "number", "decision_date", "effective_date",
+        "criminal_law_articles", "violent_offence", "sexual_offence", "forced_labour_hours",
+        "community_work_hours", "supervision_months", "penalty_details",
+        "received_electronically",
+    ]
+    edit_columns = add_columns
+    show_columns = [*add_columns, "source_system"]
+    base_order = ("id", "desc")
+    validators_columns = {
+        "forced_labour_hours": [Optional(), NumberRange(min=0, max=480)],
+        "community_work_hours": [Optional(), NumberRange(min=0, max=480)],
+        "supervision_months": [Optional(), NumberRange(min=0, max=120)],
+    }
+    case_relations = ("client",)
+
+    def pre_add(self, item: Decision) -> None:
+        if not access.current_actor().does_casework:
+            raise PermissionError(str(_l("You may not add decisions.")))
+
+    def pre_update(self, item: Decision) -> None:
+        return None
+
+
+def register(appbuilder: AppBuilder) -> None:
+    """Add the case and decision screens to the menu."""
+    appbuilder.add_view(
+        CaseView, "Cases", label=_l("Cases"), icon="fa-folder", category="Casework"
+    )
+    appbuilder.add_view(
+        DecisionView, "Decisions", label=_l("Decisions"), icon="fa-gavel", category="Casework"
+    )

@@ -1,0 +1,1 @@
+"""Pure document builders: data in, bytes out (later issues)."""

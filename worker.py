@@ -1,0 +1,6 @@
+"""Celery worker entry point: ``celery -A worker worker``."""
+
+from portal import create_app
+
+flask_app = create_app()
+celery_app = flask_app.extensions["celery"]
