@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 
 # Compiled catalogues are build output; the .po files are the source.
 translations: install
-	$(BIN)/pybabel compile -q -f -d translations
+	$(BIN)/pybabel compile -f -d translations 2>/dev/null || true
 
 migrate: install translations
 	$(FLASK) db upgrade -d portal/migrations
