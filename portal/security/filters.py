@@ -37,3 +37,20 @@ def editable(model: type) -> list[list[Any]]:
     if access.has_rule(model):
         return [["id", EditableScopeFilter, lambda: None]]
     return []
+
+
+class SameUnitUserFilter(BaseFilter):
+    """Officer pickers: users of the current user's unit (all units for Admin)."""
+
+    name = "same unit"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        actor = access.current_actor()
+        if actor.is_admin:
+            return query.filter(self.model.unit_id.is_not(None))
+        return query.filter(self.model.unit_id == actor.unit_id)
+
+
+def same_unit_users() -> list[list[Any]]:
+    """Relation-picker filter for responsible officers and mediators."""
+    return [["id", SameUnitUserFilter, lambda: None]]

@@ -68,7 +68,18 @@ class ScopedModelView(ModelView):
         search_extra = dict(getattr(self, "search_form_extra_fields", None) or {})
         add_extra = dict(getattr(self, "add_form_extra_fields", None) or {})
         edit_extra = dict(getattr(self, "edit_form_extra_fields", None) or {})
+        from sqlalchemy import Boolean
+        from wtforms import BooleanField
+
         for col in model.__table__.columns:
+            if col.key in columns and isinstance(col.type, Boolean):
+                # FAB marks NOT NULL columns required, which makes "unticked" impossible.
+                label = (self.label_columns or {}).get(col.key, col.key.replace("_", " "))
+                add_extra.setdefault(col.key, BooleanField(label, default=bool(
+                    col.default.arg if col.default is not None and not callable(col.default.arg)
+                    else False)))
+                edit_extra.setdefault(col.key, BooleanField(label))
+                continue
             if col.key not in columns or not isinstance(col.type, SAEnum):
                 continue
             if col.type.enum_class is None:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
+from flask import Response, abort
 from flask_appbuilder import AppBuilder
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
+from wtforms import StringField
 from wtforms.validators import NumberRange, Optional
 
 from portal.extensions import db
-from portal.models import Case, CaseStatus, Decision
-from portal.services import access, audit, case_file, cases
+from portal.models import Case, CaseStatus, Decision, PlusUser
+from portal.services import access, audit, case_file, cases, exports
 from portal.services.rules import today
+from portal.security.filters import same_unit_users
 from portal.views.base import PlusInterface, ScopedModelView
 from portal.views.fields import case_number_validator, end_after_start, status_validator
 
@@ -74,6 +76,7 @@ class CaseView(ScopedModelView):
     order_columns = ["number", "start_date", "status"]
     base_order = ("id", "desc")
     show_template = "plus/case_show.html"
+    list_template = "plus/case_list.html"
     validators_columns = {
         "number": [case_number_validator],
         "end_date": [end_after_start],
@@ -84,12 +87,23 @@ class CaseView(ScopedModelView):
         "number": _l("Leave empty to have the system issue the next number."),
     }
     case_relations = ("client", "decision")
+    # The number is issued by the system unless an officer types a (legacy) one in.
+    add_form_extra_fields = {
+        "number": StringField(
+            _l("Case number"),
+            validators=[Optional(), case_number_validator],
+            description=_l("Leave empty to have the system issue the next number."),
+        )
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.add_form_query_rel_fields = {
-            k: v for k, v in self.add_form_query_rel_fields.items() if k != "decision"
+            **{k: v for k, v in self.add_form_query_rel_fields.items() if k != "decision"},
+            "officer": same_unit_users(),
         }
+        self.edit_form_query_rel_fields = {**self.edit_form_query_rel_fields,
+                                           "officer": same_unit_users()}
 
     def pre_add(self, item: Case) -> None:
         actor = access.current_actor()
@@ -99,10 +113,12 @@ class CaseView(ScopedModelView):
             item.unit_id = actor.unit_id if actor.unit_id else _first_unit_id()
         if not actor.is_admin and item.unit_id != actor.unit_id:
             raise PermissionError(str(_l("You may open cases only in your own unit.")))
-        if actor.is_officer and not actor.is_manager and not actor.is_admin:
-            item.officer_id = item.officer_id or actor.user_id
+        if item.officer is None and actor.is_officer:
+            # An officer opening a case becomes its responsible officer.
+            item.officer = db.session.get(PlusUser, actor.user_id)
         if not item.number:
-            item.number = cases.next_case_number(db.session, item.start_date.year)
+            with db.session.no_autoflush:  # the half-built case must not flush early
+                item.number = cases.next_case_number(db.session, item.start_date.year)
         if item.status is None:
             item.status = CaseStatus.OPENED
         if item.decision is not None and item.hours_ordered is None:
@@ -133,6 +149,24 @@ class CaseView(ScopedModelView):
             file=data,
             can_edit=access.can_edit(db.session, item, actor),
             today=today(),
+        )
+
+
+    @expose("/export.csv", methods=["GET"])
+    @has_access
+    def export_csv(self) -> Response:
+        """The case list as CSV, limited to the cases the user may see."""
+        actor = access.current_actor()
+        # Bulk reads of case data are logged like openings of a case page.
+        audit.record_access(db.session, user_id=actor.user_id, action="case.export")
+        db.session.commit()
+        return Response(
+            exports.cases_csv(db.session, actor),
+            mimetype="text/csv",
+            headers={
+                "Content-Disposition": "attachment; filename=cases.csv",
+                "Cache-Control": "no-store",
+            },
         )
 
 
