@@ -64,9 +64,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         views.register(appbuilder)
         api.register(appbuilder)
         appbuilder.post_init()
+    from portal import i18n
+
+    i18n.install(app)
     from portal.security.csrf import protect_api_cookie_writes
 
     protect_api_cookie_writes(app)
+    from portal.formatting import register_filters
+
+    register_filters(app)
     from portal.tasks import init_celery
 
     init_celery(app)

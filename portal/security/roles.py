@@ -18,7 +18,7 @@ CASEWORK_VIEWS = (
     "WorklistView|SearchView|ClientApi|CaseApi"
 )
 CASEWORK_MENUS = (
-    "Worklist|Search|Clients|Cases|Decisions|Forced labour and community work|Work assignments|"
+    "Casework|Worklist|Search|Clients|Cases|Decisions|Forced labour and community work|Work assignments|"
     "Work schedule|Hours|Control acts|No-shows|Incidents|Supervision|Supervision plans|"
     "Obligations|Meetings|Violations|Risk and needs assessments|Programmes|Mediation|"
     "Mediations|Mediation parties|Mediation sessions|Evaluation reports|Report requests|"

@@ -665,11 +665,27 @@ class _Seeder:
         for table in _TABLES:
             rows = self.rows.pop(table, None)
             if rows:
-                self.session.execute(insert(table), rows)
+                self._insert(table, rows)
                 self.counts[table.name] += len(rows)
         self._save_counters()
         self._sync_sequences()
         self.session.commit()
+
+    def _insert(self, table: Table, rows: list[Row]) -> None:
+        connection = self.session.connection()
+        driver = connection.connection.driver_connection
+        if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
+            self.session.execute(insert(table), rows)
+            return
+        # COPY is several times faster than executemany on PostgreSQL. The values are plain
+        # Python values already (enum members as their strings), which psycopg adapts itself.
+        quote = connection.dialect.identifier_preparer
+        columns = list(rows[0])
+        names = ", ".join(quote.quote(c) for c in columns)
+        with driver.cursor() as cursor:
+            with cursor.copy(f"COPY {quote.format_table(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([row[c] for c in columns])
 
     def _save_counters(self) -> None:
         table = CaseNumberCounter.__table__
