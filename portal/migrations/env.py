@@ -52,6 +52,24 @@ def get_metadata():
     return Model.metadata
 
 
+# Expression indexes made by hand in migrations (PostgreSQL only) that the model cannot declare.
+_HAND_MADE_INDEXES = {"ix_client_name_trgm"}
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Keep autogenerate from dropping the hand-made search index."""
+    return not (type_ == "index" and name in _HAND_MADE_INDEXES)
+
+
+def render_item(type_, obj, autogen_context):
+    """Render our column types as plain SQLAlchemy ones, so migrations never import the app."""
+    from portal.models.base import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -101,6 +119,8 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            render_item=render_item,
+            include_object=include_object,
             **conf_args
         )
 

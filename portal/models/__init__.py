@@ -21,6 +21,20 @@ from portal.models.evaluation import (
     Requester,
     RequestStatus,
 )
+from portal.models.forms import (
+    Audience,
+    EService,
+    EServiceUse,
+    FormDefinition,
+    FormVersion,
+    NoticeStatus,
+    OutgoingNotice,
+    PortalInvitation,
+    Submission,
+    SubmissionAttachment,
+    SubmissionStatus,
+    VolunteerTask,
+)
 from portal.models.mediation import (
     Mediation,
     MediationOutcome,
@@ -54,6 +68,18 @@ from portal.models.work import (
 )
 
 __all__ = [
+    "Audience",
+    "EService",
+    "EServiceUse",
+    "FormDefinition",
+    "FormVersion",
+    "NoticeStatus",
+    "OutgoingNotice",
+    "PortalInvitation",
+    "Submission",
+    "SubmissionAttachment",
+    "SubmissionStatus",
+    "VolunteerTask",
     "AccessLog",
     "Case",
     "CaseFunction",

@@ -1,0 +1,254 @@
+"""Low-code forms and what arrives through them: definitions, versions, submissions,
+notices and e-service use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import (
+    LabelledEnum,
+    Model,
+    TimestampMixin,
+    UTCDateTime,
+    enum_type,
+    utcnow,
+)
+
+if TYPE_CHECKING:
+    from portal.models.case import Case
+    from portal.models.client import Client
+    from portal.models.org import PlusUser, TerritorialUnit
+    from portal.models.partners import Employer, Volunteer
+
+
+class Audience(LabelledEnum):
+    """Who fills a form in through the portal."""
+
+    CLIENT = "client"
+    EMPLOYER = "employer"
+    VOLUNTEER = "volunteer"
+
+
+class SubmissionStatus(LabelledEnum):
+    RECEIVED = "received"
+    IN_PROCESSING = "in_processing"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    ANSWERED = "answered"
+
+
+class EService(LabelledEnum):
+    """The four e-services of the portal (counted for the result indicators)."""
+
+    MY_DATA = "my_data"  # "Mani probācijas dati"
+    CLIENT_DATA = "client_data"  # "Probācijas klienta dati"
+    INFO_TO_VPD = "info_to_vpd"  # "Informācija VPD"
+    PARTNER_INFO_TO_VPD = "partner_info_to_vpd"  # "Darba devēja/VPD brīvprātīgā informācija VPD"
+
+
+class NoticeStatus(LabelledEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class FormDefinition(TimestampMixin, Model):
+    """A form (e.g. "change of residence"); its content lives in immutable versions."""
+
+    __tablename__ = "form_definition"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True, nullable=False)
+    title_lv: Mapped[str] = mapped_column(String(200), nullable=False)
+    title_en: Mapped[str] = mapped_column(String(200), nullable=False)
+    audience: Mapped[Audience] = mapped_column(enum_type(Audience), nullable=False)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    published_version_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("form_version.id", name="fk_form_definition_published", use_alter=True)
+    )
+
+    versions: Mapped[list["FormVersion"]] = relationship(
+        back_populates="definition",
+        foreign_keys="FormVersion.definition_id",
+        order_by="FormVersion.number",
+    )
+    published_version: Mapped[Optional["FormVersion"]] = relationship(
+        foreign_keys=[published_version_id], post_update=True
+    )
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" else self.title_lv
+
+    def __repr__(self) -> str:
+        return self.title_lv
+
+
+class FormVersion(Model):
+    """One immutable version of a form's Form.io JSON; submissions point at the version."""
+
+    __tablename__ = "form_version"
+    __table_args__ = (UniqueConstraint("definition_id", "number", name="uq_form_version_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(
+        ForeignKey("form_definition.id"), nullable=False, index=True
+    )
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    schema: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    # SHA-256 of the canonical JSON: loading an unchanged file makes no new version.
+    digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
+    published_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
+    note: Mapped[Optional[str]] = mapped_column(String(300))
+
+    definition: Mapped[FormDefinition] = relationship(
+        back_populates="versions", foreign_keys=[definition_id]
+    )
+    created_by: Mapped[Optional["PlusUser"]] = relationship()
+
+    def __repr__(self) -> str:
+        return f"{self.definition.key} v{self.number}"
+
+
+class Submission(TimestampMixin, Model):
+    """A form filled in through the portal or the submission API, and its processing."""
+
+    __tablename__ = "submission"
+    __table_args__ = (
+        UniqueConstraint("submitted_by_id", "idempotency_key", name="uq_submission_idempotency"),
+        Index("ix_submission_unit_status", "unit_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("form_version.id"), nullable=False, index=True)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False, index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(80), nullable=False)
+    audience: Mapped[Audience] = mapped_column(enum_type(Audience), nullable=False)
+    # Who the submission is about (the client), and the submitting partner if any.
+    client_id: Mapped[Optional[int]] = mapped_column(ForeignKey("client.id"), index=True)
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("case.id"), index=True)
+    employer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("employer.id"), index=True)
+    volunteer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("territorial_unit.id"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    locale: Mapped[str] = mapped_column(String(2), default="lv", nullable=False)
+    status: Mapped[SubmissionStatus] = mapped_column(
+        enum_type(SubmissionStatus), default=SubmissionStatus.RECEIVED, nullable=False
+    )
+    processed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
+    processed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
+    rejection_reason: Mapped[Optional[str]] = mapped_column(Text)
+    reply: Mapped[Optional[str]] = mapped_column(Text)
+    replied_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
+
+    version: Mapped[FormVersion] = relationship()
+    submitted_by: Mapped["PlusUser"] = relationship(foreign_keys=[submitted_by_id])
+    processed_by: Mapped[Optional["PlusUser"]] = relationship(foreign_keys=[processed_by_id])
+    client: Mapped[Optional["Client"]] = relationship()
+    case: Mapped[Optional["Case"]] = relationship()
+    employer: Mapped[Optional["Employer"]] = relationship()
+    volunteer: Mapped[Optional["Volunteer"]] = relationship()
+    unit: Mapped[Optional["TerritorialUnit"]] = relationship()
+    attachments: Mapped[list["SubmissionAttachment"]] = relationship(back_populates="submission")
+
+    def __repr__(self) -> str:
+        return f"#{self.id}"
+
+
+class SubmissionAttachment(Model):
+    """A file sent with a submission, stored like case documents (outside the web root)."""
+
+    __tablename__ = "submission_attachment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id"), nullable=False, index=True
+    )
+    component_key: Mapped[str] = mapped_column(String(100), nullable=False)
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+
+    submission: Mapped[Submission] = relationship(back_populates="attachments")
+
+
+class OutgoingNotice(Model):
+    """A notice queued for a person's official e-address (sent by the e-address connector)."""
+
+    __tablename__ = "outgoing_notice"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    channel: Mapped[str] = mapped_column(String(20), default="e-address", nullable=False)
+    client_id: Mapped[Optional[int]] = mapped_column(ForeignKey("client.id"), index=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"), index=True)
+    submission_id: Mapped[Optional[int]] = mapped_column(ForeignKey("submission.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[NoticeStatus] = mapped_column(
+        enum_type(NoticeStatus), default=NoticeStatus.QUEUED, nullable=False
+    )
+    sent_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
+
+
+class EServiceUse(Model):
+    """One use of an e-service (a view of data or a submission), counted by month."""
+
+    __tablename__ = "eservice_use"
+    __table_args__ = (Index("ix_eservice_use_month", "month", "service"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    month: Mapped[str] = mapped_column(String(7), nullable=False)  # YYYY-MM, Riga time
+    service: Mapped[EService] = mapped_column(enum_type(EService), nullable=False)
+    action: Mapped[str] = mapped_column(String(20), nullable=False)  # "view" | "submission"
+    recipient_type: Mapped[Audience] = mapped_column(enum_type(Audience), nullable=False)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
+    submission_id: Mapped[Optional[int]] = mapped_column(ForeignKey("submission.id"))
+
+
+class VolunteerTask(TimestampMixin, Model):
+    """A task VPD gives a volunteer about a client's case (what volunteers report on)."""
+
+    __tablename__ = "volunteer_task"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), nullable=False, index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), nullable=False, index=True)
+    task: Mapped[str] = mapped_column(Text, nullable=False)
+    start_date: Mapped[dt.date] = mapped_column(nullable=False)
+    end_date: Mapped[Optional[dt.date]] = mapped_column()
+
+    case: Mapped["Case"] = relationship()
+    volunteer: Mapped["Volunteer"] = relationship()
+
+
+class PortalInvitation(Model):
+    """A one-time link for a portal user to set their password (until the national login)."""
+
+    __tablename__ = "portal_invitation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False, index=True)
+    # Only the SHA-256 of the token is stored, so a database leak does not open accounts.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+    used_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
