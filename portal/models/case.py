@@ -149,6 +149,8 @@ class Case(TimestampMixin, Model):
     __table_args__ = (
         Index("ix_case_unit_id_id", "unit_id", "id"),
         Index("ix_case_officer_status", "officer_id", "status"),
+        # Client visibility: "has a case in my unit" (migration 0003).
+        Index("ix_case_unit_client", "unit_id", "client_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
