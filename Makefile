@@ -17,15 +17,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Compiled catalogues are build output; the .po files are the source.
+# Compiled catalogues are build output (*.mo is git-ignored); the .po files are the source.
+# `-q` is pybabel's global option, so it goes before the command; errors (a broken
+# placeholder, say) stop the build. Fuzzy entries are compiled but the test suite fails on them.
 translations: install
-	$(BIN)/pybabel compile -f -d translations 2>/dev/null || true
+	$(BIN)/pybabel -q compile -f -d translations
 
 migrate: install translations
 	$(FLASK) db upgrade -d portal/migrations
 	$(FLASK) plus init
 
 seed: migrate
+	$(FLASK) plus load-forms
 	$(FLASK) plus seed-demo --clients $(PLUS_DEMO_CLIENTS) --seed 1 --if-empty
 
 run: seed
@@ -42,9 +45,13 @@ lint: install
 bench: install translations
 	$(BIN)/python -m bench
 
+# After adding or changing strings: refresh the template (our source per babel.cfg, plus the
+# Flask-AppBuilder and WTForms strings we translate) and the lv/en catalogues, then translate
+# the new empty lv entries (see translations/README.md).
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/python -m portal.i18n_catalog translations/messages.pot
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -w 100 \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 
 # Front-end packages come from npm; their built files and licences are committed, so
 # `make run` never needs Node.

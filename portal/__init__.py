@@ -38,15 +38,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # PostgreSQL's JIT compiler starts at a high *estimated* cost, which the access
+        # subqueries reach on big tables: it then spent 0.5 s compiling a query that ran in
+        # 1 ms (bench/RESULTS.md). Short OLTP queries never gain from it.
+        engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(engine_options.get("connect_args") or {})
+        connect_args.setdefault("options", "-c jit=off")
+        engine_options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     default_config.check_production(dict(app.config))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
             parents=True, exist_ok=True
         )
 
-    from portal import models  # noqa: F401  (registers every mapped class)
     from flask_appbuilder import AppBuilder
 
+    from portal import models  # noqa: F401  (registers every mapped class)
     from portal.extensions import csrf, db, migrate
     from portal.services import audit
     from portal.services.dbfunctions import install_sqlite_functions
@@ -70,6 +79,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from portal.security.csrf import protect_api_cookie_writes
 
     protect_api_cookie_writes(app)
+    from portal.views.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from portal.public import register_portal
+
+    register_portal(app)
     from portal.formatting import register_filters
 
     register_filters(app)

@@ -26,7 +26,7 @@ migrate = Migrate()
 csrf = CSRFProtect()
 celery_app = Celery("plus")
 
-appbuilder: "AppBuilder" = cast("AppBuilder", LocalProxy(lambda: current_app.appbuilder))
-security_manager: "PlusSecurityManager" = cast(
+appbuilder: AppBuilder = cast("AppBuilder", LocalProxy(lambda: current_app.appbuilder))
+security_manager: PlusSecurityManager = cast(
     "PlusSecurityManager", LocalProxy(lambda: current_app.appbuilder.sm)
 )

@@ -13,7 +13,7 @@ def localtime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     tz = ZoneInfo(current_app.config.get("PLUS_TIMEZONE", "Europe/Riga"))
     return value.astimezone(tz).strftime("%d.%m.%Y %H:%M")
 

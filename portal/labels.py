@@ -65,7 +65,8 @@ _LABELS: dict[tuple[str, str], object] = {
     ("EmployerType", "foundation"): _l("Foundation"),
     ("EmployerType", "religious_organisation"): _l("Religious organisation"),
     ("EmployerType", "public_majority_company"): _l(
-        "Company at least 51% owned by the state or a municipality"
+        # The "%" stays last: "51% o..." would read as a %-placeholder to gettext tools.
+        "Company in which the state or a municipality holds at least 51%"
     ),
     ("VolunteerType", "probation_volunteer"): _l("Probation volunteer"),
     ("VolunteerType", "volunteer_mentor"): _l("Volunteer mentor"),
@@ -99,6 +100,21 @@ _LABELS: dict[tuple[str, str], object] = {
     ("DocumentOrigin", "uploaded"): _l("Uploaded"),
     ("DocumentOrigin", "generated"): _l("Generated"),
     ("DocumentOrigin", "received"): _l("Received"),
+    ("Audience", "client"): _l("Client"),
+    ("Audience", "employer"): _l("Employer"),
+    ("Audience", "volunteer"): _l("Volunteer"),
+    ("SubmissionStatus", "received"): _l("Received"),
+    ("SubmissionStatus", "in_processing"): _l("In processing"),
+    ("SubmissionStatus", "accepted"): _l("Accepted"),
+    ("SubmissionStatus", "rejected"): _l("Rejected"),
+    ("SubmissionStatus", "answered"): _l("Answered"),
+    ("EService", "my_data"): _l("My probation data"),
+    ("EService", "client_data"): _l("Probation client data"),
+    ("EService", "info_to_vpd"): _l("Information to VPD"),
+    ("EService", "partner_info_to_vpd"): _l("Employer/volunteer information to VPD"),
+    ("NoticeStatus", "queued"): _l("Queued"),
+    ("NoticeStatus", "sent"): _l("Sent"),
+    ("NoticeStatus", "failed"): _l("Failed"),
 }
 
 

@@ -2,23 +2,60 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from celery import Task
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 from portal.extensions import celery_app
 
+# Modules whose tasks the worker registers when it starts.
+TASK_MODULES = ["portal.jobs"]
+
+
+def celery_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Celery's settings for an app config.
+
+    ``config.CELERY`` is built from the REDIS_URL environment variable when config.py is
+    imported. A mapping given to ``create_app`` may name another REDIS_URL (or none); unless
+    it also brings its own CELERY, the broker, result backend and inline mode follow it.
+    """
+    import config as default_config
+
+    celery = dict(settings["CELERY"])
+    if settings["CELERY"] is default_config.CELERY:
+        redis_url = settings.get("REDIS_URL") or ""
+        celery.update(
+            broker_url=redis_url or "memory://",
+            result_backend=redis_url or "cache+memory://",
+            task_always_eager=not redis_url,
+        )
+    return celery
+
+
+class FlaskTask(Task):
+    """A task that runs inside a Flask app context (Flask's documented pattern)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # A task run inline from inside an app (a request, a test) uses that app; the worker
+        # has none and uses the app it was built with. Either way the task gets its own app
+        # context, hence its own database session. The app is looked up at call time because
+        # tasks keep the base class they were created with, whichever app came later.
+        target = current_app._get_current_object() if has_app_context() else _bound["app"]
+        with target.app_context():
+            return self.run(*args, **kwargs)
+
+
+# The Flask app the worker (or any caller outside an app context) runs tasks in.
+_bound: dict[str, Flask] = {}
+
 
 def init_celery(app: Flask) -> None:
-    """Configure the shared Celery app from the Flask config (Flask's documented pattern)."""
-
-    class FlaskTask(Task):
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            with app.app_context():
-                return self.run(*args, **kwargs)
-
-    celery_app.config_from_object(app.config["CELERY"])
+    """Configure the shared Celery app from the Flask config and bind it to ``app``."""
+    _bound["app"] = app
+    celery_app.config_from_object(celery_settings(app.config))
+    celery_app.conf.include = TASK_MODULES
     celery_app.Task = FlaskTask
     celery_app.set_default()
     app.extensions["celery"] = celery_app

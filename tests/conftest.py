@@ -24,6 +24,14 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile stale translation catalogues first, as `make test` does, so a bare pytest
+    renders the current Latvian too (Flask-Babel caches a catalogue once loaded)."""
+    from portal.i18n_catalog import compile_stale
+
+    compile_stale()
+
+
 def need(service: str, available: bool) -> None:
     """Skip (or, in CI with services, fail) when a service is missing."""
     if available:

@@ -68,9 +68,17 @@ USERNAMES = {
 _rng = random.Random(7)
 
 
+_issued: set[str] = set()
+
+
 def new_code(born: dt.date | None = None) -> str:
     """A valid, unused old-form personal code."""
-    return personal_code.generate_old(born or dt.date(1990, 5, 17), _rng)
+    # A birth date has only ~900 codes, so random draws collide after a few dozen cases.
+    while True:
+        code = personal_code.generate_old(born or dt.date(1990, 5, 17), _rng)
+        if code not in _issued:
+            _issued.add(code)
+            return code
 
 
 @dataclass
@@ -164,7 +172,7 @@ def make_case(session: Any, *, unit_id: int, officer_id: int, mediator_id: int |
         "plan": SupervisionPlan(case_id=case.id, plan_date=today, goals="Mērķi"),
         "obligation": Obligation(case_id=case.id, description="Ierasties VPD",
                                  set_by=ObligationSource.COURT, start_date=today),
-        "meeting": Meeting(case_id=case.id, scheduled_at=dt.datetime.now(dt.timezone.utc)
+        "meeting": Meeting(case_id=case.id, scheduled_at=dt.datetime.now(dt.UTC)
                            + dt.timedelta(hours=2), place="VPD"),
         "violation": Violation(case_id=case.id, violation_date=today, description="Neieradās"),
         "assessment": RiskNeedsAssessment(case_id=case.id, assessment_date=today,
@@ -188,7 +196,7 @@ def make_case(session: Any, *, unit_id: int, officer_id: int, mediator_id: int |
     victim = MediationParty(mediation_id=mediation.id, role=PartyRole.VICTIM,
                             given_name="Cietušais", surname="Upuris", phone="+37129999999")
     msession = MediationSession(mediation_id=mediation.id,
-                                scheduled_at=dt.datetime.now(dt.timezone.utc), place="VPD")
+                                scheduled_at=dt.datetime.now(dt.UTC), place="VPD")
     report = EvaluationReport(request_id=rows["request"].id, conclusion="Secinājums")
     session.add_all([offender, victim, msession, report])
     session.flush()

@@ -7,6 +7,7 @@ from flask_appbuilder import AppBuilder
 
 def register(appbuilder: AppBuilder) -> None:
     """Register every API of PLUS."""
-    from portal.api import casework
+    from portal.api import casework, submissions
 
     casework.register(appbuilder)
+    submissions.register(appbuilder)

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask import Response
 from flask_appbuilder import AppBuilder
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Client
-from portal.security.filters import scoped
+from portal.security.filters import picker_filters, scoped
 from portal.services import access, cases, rules
-from portal.services.errors import AccessDenied, DomainError
+from portal.services.errors import AccessDenied, DomainError, NotFound, ValidationFailed
 
 
 class _ScopedApi(ModelRestApi):
-    """Base for case-data APIs: reads are filtered; writes checked against the access rules."""
+    """Base for case-data APIs: reads are filtered; writes checked against the access rules.
+
+    FAB's ``@safe`` turns any exception of ``pre_add``/``pre_update``/``pre_delete`` into a
+    500, so the write endpoints map the domain exceptions themselves: AccessDenied gives 403,
+    NotFound 404 and any other DomainError 422 with the message under its field.
+    """
 
     allow_browser_login = True
     page_size = 25
@@ -24,14 +32,54 @@ class _ScopedApi(ModelRestApi):
 
     def __init__(self) -> None:
         self.base_filters = scoped(self.datamodel.obj)
+        # ``_info`` lists the choices of relation fields: every client and decision otherwise.
+        self.add_query_rel_fields = picker_filters(self.datamodel, list(self.add_columns or []))
+        self.edit_query_rel_fields = picker_filters(self.datamodel, list(self.edit_columns or []))
         super().__init__()
 
+    def check_edit(self, item: Any) -> None:
+        """Refuse a change to a stored row the user may see but not change."""
+        # Judge the stored row: flushing the request's values first could fail in the
+        # database (a number too large for its column) before validation can say why.
+        with db.session.no_autoflush:
+            allowed = access.can_edit(db.session, item, access.current_actor())
+        if not allowed:
+            raise AccessDenied(_l("You may not change records of this case."))
+
     def pre_update(self, item: Any) -> None:
-        if not access.can_edit(db.session, item, access.current_actor()):
-            raise AccessDenied("forbidden")
+        self.check_edit(item)
 
     def pre_delete(self, item: Any) -> None:
-        self.pre_update(item)
+        self.check_edit(item)
+
+    def _mapped(self, call: Callable[[], Response]) -> Response:
+        try:
+            return call()
+        except AccessDenied:
+            db.session.rollback()
+            return self.response_403()
+        except NotFound:
+            db.session.rollback()
+            return self.response_404()
+        except DomainError as exc:
+            db.session.rollback()
+            return self.response_422(message={exc.field or "_schema": [str(exc.message)]})
+
+    def post_headless(self) -> Response:
+        return self._mapped(super().post_headless)
+
+    def put_headless(self, pk: Any) -> Response:
+        def put() -> Response:
+            # Check the stored row before FAB loads the request body into it.
+            item = self.datamodel.get(pk, self._base_filters)
+            if item is not None:
+                self.check_edit(item)
+            return super(_ScopedApi, self).put_headless(pk)
+
+        return self._mapped(put)
+
+    def delete_headless(self, pk: Any) -> Response:
+        return self._mapped(lambda: super(_ScopedApi, self).delete_headless(pk))
 
 
 class ClientApi(_ScopedApi):
@@ -75,14 +123,35 @@ class CaseApi(_ScopedApi):
         actor = access.current_actor()
         if not actor.does_casework or actor.unit_id is None:
             raise AccessDenied("forbidden")
-        client = item.client
-        if client is None or not access.can_view(db.session, client, actor):
-            raise AccessDenied("forbidden")
+        # The half-built case hangs off its client already: checks must not flush it.
+        with db.session.no_autoflush:
+            client = item.client
+            if client is None or not access.can_view(db.session, client, actor):
+                raise AccessDenied("forbidden")
+            decision = item.decision
+            if decision is not None:
+                # Linking a decision would make it readable through the new case.
+                if not access.can_view(db.session, decision, actor):
+                    raise AccessDenied("forbidden")
+                if decision.client_id != client.id:
+                    raise ValidationFailed(
+                        _l("The decision concerns another client."), "decision"
+                    )
+            self._check_values(item)
+            item.unit_id = actor.unit_id
+            item.officer_id = item.officer_id or actor.user_id
+            item.status = CaseStatus.OPENED
+            item.number = cases.next_case_number(db.session, item.start_date.year)
+
+    def pre_update(self, item: Case) -> None:
+        super().pre_update(item)
+        self._check_values(item)
+
+    @staticmethod
+    def _check_values(item: Case) -> None:
         rules.date_order(item.start_date, item.end_date)
-        item.unit_id = actor.unit_id
-        item.officer_id = item.officer_id or actor.user_id
-        item.status = CaseStatus.OPENED
-        item.number = cases.next_case_number(db.session, item.start_date.year)
+        if item.hours_ordered is not None:
+            rules.positive_amount(item.hours_ordered, "hours_ordered", 2000)
 
 
 def register(appbuilder: AppBuilder) -> None:

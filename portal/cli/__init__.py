@@ -42,6 +42,34 @@ def seed_demo_command(clients: int, seed: int, if_empty: bool) -> None:
     )
 
 
+@plus.command("load-forms")
+@click.option(
+    "--dir",
+    "directory",
+    default="formdefs",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder of Form.io JSON definitions.",
+)
+def load_forms_command(directory: str) -> None:
+    """Load or update the shipped form definitions (a changed file is a new version)."""
+    from portal.extensions import db
+    from portal.services import forms
+
+    try:
+        changed = forms.load_forms(db.session, directory)
+    except forms.DefinitionRejected as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        raise click.ClickException("form definitions refused; nothing was loaded") from None
+    db.session.commit()
+    if changed:
+        click.echo(f"Published new versions of {len(changed)} forms: {', '.join(changed)}.")
+    else:
+        click.echo("Form definitions are up to date.")
+
+
 @plus.command("demo-logins")
 def demo_logins_command() -> None:
     """Print one demo login per role."""

@@ -4,7 +4,7 @@ notices and e-service use."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -76,16 +76,16 @@ class FormDefinition(TimestampMixin, Model):
     title_en: Mapped[str] = mapped_column(String(200), nullable=False)
     audience: Mapped[Audience] = mapped_column(enum_type(Audience), nullable=False)
     retired: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
-    published_version_id: Mapped[Optional[int]] = mapped_column(
+    published_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("form_version.id", name="fk_form_definition_published", use_alter=True)
     )
 
-    versions: Mapped[list["FormVersion"]] = relationship(
+    versions: Mapped[list[FormVersion]] = relationship(
         back_populates="definition",
         foreign_keys="FormVersion.definition_id",
         order_by="FormVersion.number",
     )
-    published_version: Mapped[Optional["FormVersion"]] = relationship(
+    published_version: Mapped[FormVersion | None] = relationship(
         foreign_keys=[published_version_id], post_update=True
     )
 
@@ -111,14 +111,14 @@ class FormVersion(Model):
     # SHA-256 of the canonical JSON: loading an unchanged file makes no new version.
     digest: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
-    published_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
-    note: Mapped[Optional[str]] = mapped_column(String(300))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(String(300))
 
     definition: Mapped[FormDefinition] = relationship(
         back_populates="versions", foreign_keys=[definition_id]
     )
-    created_by: Mapped[Optional["PlusUser"]] = relationship()
+    created_by: Mapped[PlusUser | None] = relationship()
 
     def __repr__(self) -> str:
         return f"{self.definition.key} v{self.number}"
@@ -139,31 +139,31 @@ class Submission(TimestampMixin, Model):
     idempotency_key: Mapped[str] = mapped_column(String(80), nullable=False)
     audience: Mapped[Audience] = mapped_column(enum_type(Audience), nullable=False)
     # Who the submission is about (the client), and the submitting partner if any.
-    client_id: Mapped[Optional[int]] = mapped_column(ForeignKey("client.id"), index=True)
-    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("case.id"), index=True)
-    employer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("employer.id"), index=True)
-    volunteer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("volunteer.id"), index=True)
-    unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("territorial_unit.id"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("territorial_unit.id"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     locale: Mapped[str] = mapped_column(String(2), default="lv", nullable=False)
     status: Mapped[SubmissionStatus] = mapped_column(
         enum_type(SubmissionStatus), default=SubmissionStatus.RECEIVED, nullable=False
     )
-    processed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
-    processed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
-    rejection_reason: Mapped[Optional[str]] = mapped_column(Text)
-    reply: Mapped[Optional[str]] = mapped_column(Text)
-    replied_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
+    processed_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    processed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     version: Mapped[FormVersion] = relationship()
-    submitted_by: Mapped["PlusUser"] = relationship(foreign_keys=[submitted_by_id])
-    processed_by: Mapped[Optional["PlusUser"]] = relationship(foreign_keys=[processed_by_id])
-    client: Mapped[Optional["Client"]] = relationship()
-    case: Mapped[Optional["Case"]] = relationship()
-    employer: Mapped[Optional["Employer"]] = relationship()
-    volunteer: Mapped[Optional["Volunteer"]] = relationship()
-    unit: Mapped[Optional["TerritorialUnit"]] = relationship()
-    attachments: Mapped[list["SubmissionAttachment"]] = relationship(back_populates="submission")
+    submitted_by: Mapped[PlusUser] = relationship(foreign_keys=[submitted_by_id])
+    processed_by: Mapped[PlusUser | None] = relationship(foreign_keys=[processed_by_id])
+    client: Mapped[Client | None] = relationship()
+    case: Mapped[Case | None] = relationship()
+    employer: Mapped[Employer | None] = relationship()
+    volunteer: Mapped[Volunteer | None] = relationship()
+    unit: Mapped[TerritorialUnit | None] = relationship()
+    attachments: Mapped[list[SubmissionAttachment]] = relationship(back_populates="submission")
 
     def __repr__(self) -> str:
         return f"#{self.id}"
@@ -196,15 +196,15 @@ class OutgoingNotice(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     channel: Mapped[str] = mapped_column(String(20), default="e-address", nullable=False)
-    client_id: Mapped[Optional[int]] = mapped_column(ForeignKey("client.id"), index=True)
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"), index=True)
-    submission_id: Mapped[Optional[int]] = mapped_column(ForeignKey("submission.id"), index=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"), index=True)
     subject: Mapped[str] = mapped_column(String(200), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False)
     status: Mapped[NoticeStatus] = mapped_column(
         enum_type(NoticeStatus), default=NoticeStatus.QUEUED, nullable=False
     )
-    sent_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class EServiceUse(Model):
@@ -219,8 +219,8 @@ class EServiceUse(Model):
     service: Mapped[EService] = mapped_column(enum_type(EService), nullable=False)
     action: Mapped[str] = mapped_column(String(20), nullable=False)  # "view" | "submission"
     recipient_type: Mapped[Audience] = mapped_column(enum_type(Audience), nullable=False)
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
-    submission_id: Mapped[Optional[int]] = mapped_column(ForeignKey("submission.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
 
 
 class VolunteerTask(TimestampMixin, Model):
@@ -233,10 +233,10 @@ class VolunteerTask(TimestampMixin, Model):
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), nullable=False, index=True)
     task: Mapped[str] = mapped_column(Text, nullable=False)
     start_date: Mapped[dt.date] = mapped_column(nullable=False)
-    end_date: Mapped[Optional[dt.date]] = mapped_column()
+    end_date: Mapped[dt.date | None] = mapped_column()
 
-    case: Mapped["Case"] = relationship()
-    volunteer: Mapped["Volunteer"] = relationship()
+    case: Mapped[Case] = relationship()
+    volunteer: Mapped[Volunteer] = relationship()
 
 
 class PortalInvitation(Model):
@@ -250,5 +250,5 @@ class PortalInvitation(Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
-    used_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime())
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))

@@ -11,6 +11,9 @@ from flask import Flask, abort, request
 from flask_wtf.csrf import CSRFError, validate_csrf
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# Only these: the rest of /api/v1/security/ (FAB's user and role APIs, when enabled) changes
+# accounts and needs the token like any other write.
+_TOKEN_ENDPOINTS = {"/api/v1/security/login", "/api/v1/security/refresh"}
 
 
 def protect_api_cookie_writes(app: Flask) -> None:
@@ -24,7 +27,7 @@ def protect_api_cookie_writes(app: Flask) -> None:
             return
         if request.headers.get("Authorization", "").startswith("Bearer "):
             return  # token clients are not exposed to cross-site requests
-        if request.path.startswith("/api/v1/security/"):
+        if request.path.rstrip("/") in _TOKEN_ENDPOINTS:
             return  # login and refresh issue tokens; they carry no session
         token = request.headers.get("X-CSRFToken") or request.headers.get(
             "X-CSRF-Token"

@@ -70,7 +70,10 @@ class PlusUserDBModelView(UserDBModelView):
         "roles",
         "unit",
     ]
+    # FAB's translated labels (first name, e-mail, ...) stay; without them FAB would show
+    # English labels made from the column names.
     label_columns = {
+        **UserDBModelView.label_columns,
         "unit": _l("Territorial unit"),
         "client": _l("Client"),
         "employer": _l("Employer"),

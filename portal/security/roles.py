@@ -15,14 +15,15 @@ CASEWORK_VIEWS = (
     "ViolationView|RiskNeedsAssessmentView|ProgrammeParticipationView|MediationView|"
     "MediationPartyView|MediationSessionView|EvaluationReportRequestView|EvaluationReportView|"
     "DocumentView|ChangeLogView|EmployerView|VolunteerView|VacancyView|PriorityWorkView|"
-    "WorklistView|SearchView|ClientApi|CaseApi"
+    "WorklistView|SearchView|ClientApi|CaseApi|InboxView"
 )
 CASEWORK_MENUS = (
     "Casework|Worklist|Search|Clients|Cases|Decisions|Forced labour and community work|Work assignments|"
     "Work schedule|Hours|Control acts|No-shows|Incidents|Supervision|Supervision plans|"
     "Obligations|Meetings|Violations|Risk and needs assessments|Programmes|Mediation|"
     "Mediations|Mediation parties|Mediation sessions|Evaluation reports|Report requests|"
-    "Reports|Documents|Change history|Partners|Employers|Volunteers|Vacancies|Priority works"
+    "Reports|Documents|Change history|Partners|Employers|Volunteers|Vacancies|Priority works|"
+    "Inbox"
 )
 SELF_SERVICE = [
     ["UserDBModelView", "can_userinfo"],
@@ -31,6 +32,18 @@ SELF_SERVICE = [
     ["UserInfoEditView", "can_this_form_(get|post)"],
     ["PlusIndexView", ".*"],
 ]
+
+# E-service use statistics (the project's result indicators): FormAdmins and Analysts.
+USAGE = [
+    ["^UsageView$", ".*"],
+    ["^E-service use$", "menu_access"],
+]
+# Form definitions, versions and the builder (FormAdmin; Admin has everything).
+FORMS_ADMIN = [["^FormAdminView$", ".*"], ["^(Forms|Form definitions)$", "menu_access"]]
+# The submission API of the portal (forms for the renderer, submissions, own submissions).
+PORTAL_API = [["^SubmissionApi$", ".*"]]
+# Creating portal accounts and their invitation links (unit managers; Admin has everything).
+PORTAL_ACCOUNTS = [["^PortalAccountView$", ".*"], ["^Portal accounts$", "menu_access"]]
 
 
 def _exact(names: str) -> str:
@@ -43,6 +56,7 @@ FAB_ROLES: dict[str, list[list[str]]] = {
         [_exact(CASEWORK_VIEWS), ".*"],
         [_exact(CASEWORK_MENUS + "|Statistics"), "menu_access"],
         ["^StatisticsView$", ".*"],
+        *PORTAL_ACCOUNTS,
         *SELF_SERVICE,
     ],
     Role.OFFICER: [
@@ -53,15 +67,18 @@ FAB_ROLES: dict[str, list[list[str]]] = {
     Role.ANALYST: [
         ["^StatisticsView$", ".*"],
         ["^Statistics$", "menu_access"],
+        *USAGE,
         *SELF_SERVICE,
     ],
     Role.FORM_ADMIN: [
         ["^StatisticsView$", ".*"],
         ["^Statistics$", "menu_access"],
+        *USAGE,
+        *FORMS_ADMIN,
         *SELF_SERVICE,
     ],
     # Portal users have no officer screens; the portal blueprint scopes them itself.
-    Role.EMPLOYER: [["^PlusIndexView$", ".*"]],
-    Role.VOLUNTEER: [["^PlusIndexView$", ".*"]],
-    Role.CLIENT: [["^PlusIndexView$", ".*"]],
+    Role.EMPLOYER: [["^PlusIndexView$", ".*"], *PORTAL_API],
+    Role.VOLUNTEER: [["^PlusIndexView$", ".*"], *PORTAL_API],
+    Role.CLIENT: [["^PlusIndexView$", ".*"], *PORTAL_API],
 }

@@ -39,6 +39,7 @@ from portal.models import (
     PartyRole,
     ProgrammeParticipation,
     RiskNeedsAssessment,
+    Submission,
     SupervisionPlan,
     Violation,
     WorkAssignment,
@@ -85,7 +86,7 @@ class Actor:
     volunteer_id: int | None = None
 
     @classmethod
-    def of(cls, user: Any) -> "Actor":
+    def of(cls, user: Any) -> Actor:
         """Build an Actor from a FAB user (anonymous users get no roles)."""
         if user is None or not getattr(user, "is_authenticated", False):
             return cls(user_id=None, roles=frozenset())
@@ -116,10 +117,14 @@ class Actor:
 
 
 def current_actor() -> Actor:
-    """The Actor of the current request."""
+    """The Actor of the current request, logged in by session cookie or JWT bearer token."""
+    from flask import g
     from flask_login import current_user
 
-    return Actor.of(current_user)
+    if getattr(current_user, "is_authenticated", False):
+        return Actor.of(current_user)
+    # A JWT (or API key) request has no session user; FAB puts the token's user in g.user.
+    return Actor.of(getattr(g, "user", None))
 
 
 # --- cases -------------------------------------------------------------------------------
@@ -192,7 +197,10 @@ def victim_visible(actor: Actor) -> ColumnElement[bool]:
     mediator_or_manager = exists().where(
         Mediation.id == MediationParty.mediation_id,
         or_(
-            Mediation.mediator_officer_id == actor.user_id,
+            # Without a user id, "== None" would match every mediation led by a volunteer.
+            Mediation.mediator_officer_id == actor.user_id
+            if actor.user_id is not None
+            else false(),
             *(
                 [Mediation.case_id.in_(_case_ids(Case.unit_id == actor.unit_id))]
                 if actor.is_manager
@@ -252,14 +260,30 @@ def condition(model: type, actor: Actor, *, write: bool = False) -> ColumnElemen
             return true()
         if write or not actor.does_casework:
             return false()
-        return or_(
-            ChangeLog.case_id.in_(_case_ids(case_cond)),
-            ChangeLog.client_id.in_(
-                select(Client.id).where(_client_condition(actor, False))
-            ),
+        # Correlated EXISTS rather than IN (subquery): under OR, PostgreSQL can only run an
+        # IN list by hashing every case (client, party) of the unit first, even for the
+        # dozen history rows of one case page; EXISTS lets it probe by primary key instead.
+        in_scope = or_(
+            exists().where(Case.id == ChangeLog.case_id, case_cond),
+            exists().where(Client.id == ChangeLog.client_id, _client_condition(actor, False)),
         )
+        # A victim's history holds the victim's personal data: same rule as the row itself
+        # (the history of a deleted party stays hidden, as its role can no longer be checked).
+        party_visible = or_(
+            ChangeLog.entity != MediationParty.__name__,
+            exists().where(MediationParty.id == ChangeLog.entity_id, victim_visible(actor)),
+        )
+        return in_scope & party_visible
     if model is AccessLog:
         return true() if actor.is_admin and not write else false()
+    if model is Submission:
+        # The inbox: what arrives through the portal is routed to a unit; every case worker
+        # of that unit sees and processes it (accepting also needs edit rights on the case).
+        if actor.is_admin:
+            return true()
+        if actor.is_manager or actor.is_officer:
+            return Submission.unit_id == actor.unit_id
+        return false()
     raise LookupError(f"no access rule for {model.__name__}")
 
 
@@ -313,6 +337,10 @@ def parent_case_id(obj: Any) -> int | None:
     """The case a not-yet-stored child row will belong to."""
     if isinstance(obj, Case):
         return obj.id
+    # A form sets the relationship; its foreign key column follows only at the next flush.
+    case = getattr(obj, "case", None)
+    if isinstance(case, Case):
+        return case.id
     for attr in ("assignment", "mediation", "request"):
         parent = getattr(obj, attr, None)
         if parent is not None:

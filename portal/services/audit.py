@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from portal.models.audit import AccessLog, ChangeLog
@@ -27,7 +27,7 @@ _actor: contextvars.ContextVar[tuple[int | None, str | None]] = contextvars.Cont
 )
 
 # Tables whose changes are not case data (or are the history itself).
-_NOT_AUDITED = {"change_log", "access_log", "case_number_counter"}
+_NOT_AUDITED = {"change_log", "access_log", "case_number_counter", "eservice_use"}
 # Columns whose values never go into the history in clear text.
 _SECRET_COLUMNS = {"password"}
 
@@ -45,10 +45,9 @@ def acting_as(user_id: int | None, source: str) -> Iterator[None]:
 def _current_actor() -> tuple[int | None, str | None]:
     user_id, source = _actor.get()
     if user_id is None and has_request_context():
-        from flask_login import current_user
+        from portal.services.access import current_actor
 
-        if getattr(current_user, "is_authenticated", False):
-            user_id = current_user.id
+        user_id = current_actor().user_id  # the session's or the JWT's user
     if source is None and has_request_context():
         source = getattr(g, "audit_source", None) or (
             "api" if request.path.startswith("/api/") else "screen"
@@ -78,6 +77,17 @@ def _case_and_client(obj: Any) -> tuple[int | None, int | None]:
         parent = getattr(obj, via, None)
         if parent is not None and hasattr(parent, "case_id"):
             return parent.case_id, None
+        # A row added with only the parent's id has no loaded parent (pending objects do not
+        # lazy-load); the history still needs its case, or access rules cannot scope it.
+        rel = inspect(obj).mapper.relationships.get(via)
+        parent_id = getattr(obj, f"{via}_id", None)
+        if rel is not None and parent_id is not None and "case_id" in rel.mapper.local_table.c:
+            parent_table = rel.mapper.local_table
+            session = inspect(obj).session
+            case_id = session.connection().execute(
+                select(parent_table.c.case_id).where(parent_table.c.id == parent_id)
+            ).scalar_one_or_none()
+            return case_id, getattr(obj, "client_id", None)
     return getattr(obj, "case_id", None), getattr(obj, "client_id", None)
 
 

@@ -104,7 +104,8 @@ def build(session: Session, case_id: int, actor: access.Actor) -> CaseFile:
         select(Document).where(Document.case_id == case.id).order_by(Document.id.desc())
     ))
     history = list(session.scalars(
-        select(ChangeLog).where(ChangeLog.case_id == case.id)
+        # Scoped like the change-history screen: a victim's history is not for every officer.
+        select(ChangeLog).where(ChangeLog.case_id == case.id, access.condition(ChangeLog, actor))
         .order_by(ChangeLog.id.desc()).limit(HISTORY_ROWS)
     ))
     return CaseFile(

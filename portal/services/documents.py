@@ -52,6 +52,14 @@ def check_upload(filename: str, head: bytes, size: int) -> tuple[str, str]:
     return ext, allowed[ext]
 
 
+def display_name(filename: str) -> str:
+    """The name a document is shown and downloaded under: the upload's own file name without
+    any folder part or control characters (PostgreSQL refuses NUL), at most 255 characters."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[-255:] or "file"
+
+
 def store(stream: IO[bytes]) -> tuple[str, int, str]:
     """Write the stream to a new random key; return (storage key, size, sha256)."""
     folder = Path(current_app.config["UPLOAD_FOLDER"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -68,9 +69,27 @@ def hours_in_day(value: Any, field: str = "hours") -> Decimal:
     return hours
 
 
+_CLOCK = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
+
+
+def time_of_day(value: str | None, field: str = "start_time") -> str | None:
+    """A clock time, written HH:MM (24-hour; 8.30 is read as 08:30); returns it as HH:MM."""
+    if value is None or not value.strip():
+        return None
+    match = _CLOCK.fullmatch(value.strip())
+    if match is None:
+        raise ValidationFailed(_l("Enter the time as HH:MM, for example 08:30."), field)
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
 def positive_amount(value: Any, field: str, maximum: int) -> None:
-    """A count such as hours ordered or months of supervision."""
+    """A count such as hours ordered or months of supervision: a number from 0 to ``maximum``."""
     if value is None:
         return
-    if value < 0 or value > maximum:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        number = Decimal("NaN")
+    # NaN and infinity compare badly (NaN raises), so they are refused before comparing.
+    if not number.is_finite() or number < 0 or number > maximum:
         raise ValidationFailed(_l("Enter a number from 0 to %(max)s.", max=maximum), field)

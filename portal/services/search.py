@@ -1,7 +1,9 @@
 """One search box: a client or case by name fragment, personal code or case number.
 
 Names are compared folded (lower case, no diacritics) through ``plus_unaccent``, so
-"berzins" finds "Bērziņš". On PostgreSQL a trigram index on the same expression serves it.
+"berzins" finds "Bērziņš". Latvian surnames change their ending with gender (Bērziņš,
+Bērziņa; Jansons, Jansone), so a longer word is matched without its nominative ending and
+"berzins" finds both. On PostgreSQL a trigram index on the same expression serves it.
 """
 
 from __future__ import annotations
@@ -9,16 +11,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, literal_column, select
+from sqlalchemy.orm import Session, selectinload
 
 from portal.models import Case, Client
 from portal.services import access
 from portal.services.dbfunctions import fold
 
 MAX_RESULTS = 50
+# Longer queries are cut: no name, code or number is this long, and each word costs a LIKE.
+MAX_QUERY_LENGTH = 100
 _CASE_NUMBER = re.compile(r"^[A-Za-z]{1,4}-\d{4}-\d{1,8}$")
 _CODE = re.compile(r"^\d{6}-?\d{5}$")
+# Control characters (NUL above all, which PostgreSQL refuses in text) never belong in a query.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Nominative endings that differ between the male and female form of a surname, longest first.
+_ENDINGS = ("is", "s", "a", "e")
+# A word keeps at least this many letters after its ending is dropped, so short words such as
+# "liepa" or "janis" are not widened into every name that merely starts alike.
+_MIN_STEM = 4
 
 
 @dataclass(frozen=True)
@@ -32,12 +43,31 @@ class SearchResult:
 
 def name_key() -> ColumnElement[str]:
     """The indexed expression names are matched against (see the search migration)."""
-    return func.plus_unaccent(func.lower(Client.surname + " " + Client.given_name))
+    # The space is a literal, not a bound parameter, so the SQL text is the index expression
+    # itself and PostgreSQL can match it even in a generic (prepared) plan.
+    return func.plus_unaccent(func.lower(Client.surname + literal_column("' '") + Client.given_name))
+
+
+def name_terms(query: str) -> list[str]:
+    """The folded words of a name query, each without a gender-specific ending."""
+    terms = []
+    for word in fold(query).split():
+        for ending in _ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
+                word = word[: -len(ending)]
+                break
+        terms.append(word)
+    return terms
+
+
+def clean(query: str) -> str:
+    """The query cut to MAX_QUERY_LENGTH, without control characters and surrounding blanks."""
+    return _CONTROL.sub(" ", query[: MAX_QUERY_LENGTH * 2]).strip()[:MAX_QUERY_LENGTH].strip()
 
 
 def classify(query: str) -> str:
     """Which kind of search a query asks for."""
-    q = query.strip()
+    q = clean(query)
     if not q:
         return "empty"
     if _CASE_NUMBER.match(q):
@@ -50,25 +80,32 @@ def classify(query: str) -> str:
 def search(session: Session, query: str, actor: access.Actor, limit: int = MAX_RESULTS) -> SearchResult:
     """Find clients and cases the actor may see."""
     kind = classify(query)
-    q = query.strip()
+    q = clean(query)
     if kind == "empty":
         return SearchResult(kind, [], [])
     if kind == "case_number":
-        stmt = select(Case).where(Case.number == q.upper(), access.case_visible(actor))
+        stmt = (
+            select(Case)
+            .where(Case.number == q.upper(), access.case_visible(actor))
+            .options(selectinload(Case.client))
+        )
         cases = list(session.scalars(stmt.limit(limit)))
         return SearchResult(kind, [], cases)
+    # A client is listed with their cases, only those the actor may see (a client of the
+    # unit can have a case in another unit), loaded for all clients in one query.
+    with_cases = selectinload(Client.cases.and_(access.case_visible(actor)))
     if kind == "personal_code":
         digits = q.replace(" ", "").replace("-", "")
         code = f"{digits[:6]}-{digits[6:]}"
         stmt = select(Client).where(
             Client.personal_code == code, access.condition(Client, actor)
-        )
+        ).options(with_cases)
         return SearchResult(kind, list(session.scalars(stmt.limit(limit))), [])
-    terms = [t for t in fold(q).split() if t]
+    terms = name_terms(q)
     key = name_key()
     stmt = select(Client).where(access.condition(Client, actor))
     for term in terms:
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(key.like(f"%{escaped}%", escape="\\"))
     stmt = stmt.order_by(Client.surname, Client.given_name, Client.id).limit(limit)
-    return SearchResult(kind, list(session.scalars(stmt)), [])
+    return SearchResult(kind, list(session.scalars(stmt.options(with_cases))), [])

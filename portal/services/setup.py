@@ -7,7 +7,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import Case, Client, Employer, PlusUser, TerritorialUnit, Volunteer, WorkAssignment
+from portal.models import (
+    Case,
+    Employer,
+    PlusUser,
+    TerritorialUnit,
+    Volunteer,
+    WorkAssignment,
+)
 from portal.services import audit
 from portal.services.access import Role
 
@@ -83,19 +90,37 @@ def seed_demo(session: Session, sm: Any, *, clients: int, seed: int) -> dict[str
 
 
 def _link_portal_users(session: Session, sm: Any, unit: TerritorialUnit, officer_id: int) -> None:
-    # Link the demo portal logins to records of the demo officer, so they see real data.
-    client_id = session.execute(
-        select(Case.client_id).where(Case.officer_id == officer_id).order_by(Case.id).limit(1)
-    ).scalar_one_or_none()
+    # Link the demo portal logins to active work of the demo officer, so they see real data.
+    import datetime as dt
+
+    from portal.models import CaseFunction, CaseStatus, Process, VolunteerTask
+
+    work = [f for f in CaseFunction if f.process in (Process.FORCED_LABOUR, Process.COMMUNITY_WORK)]
+    row = session.execute(
+        select(Case.client_id, WorkAssignment.employer_id)
+        .join(WorkAssignment, WorkAssignment.case_id == Case.id)
+        .where(Case.officer_id == officer_id, Case.status == CaseStatus.ACTIVE,
+               Case.function.in_(work))
+        .order_by(Case.id).limit(1)
+    ).first()
+    client_id, employer_id = (row[0], row[1]) if row else (None, None)
     if client_id is None:
-        client_id = session.execute(select(Client.id).limit(1)).scalar_one_or_none()
-    employer_id = session.execute(
-        select(WorkAssignment.employer_id).join(Case, WorkAssignment.case_id == Case.id)
-        .where(Case.unit_id == unit.id).limit(1)
-    ).scalar_one_or_none()
+        client_id = session.execute(
+            select(Case.client_id).where(Case.officer_id == officer_id).limit(1)
+        ).scalar_one_or_none()
     if employer_id is None:
         employer_id = session.execute(select(Employer.id).limit(1)).scalar_one_or_none()
     volunteer_id = session.execute(select(Volunteer.id).limit(1)).scalar_one_or_none()
+    supervised = session.execute(
+        select(Case.id).where(Case.officer_id == officer_id, Case.status == CaseStatus.ACTIVE,
+                              Case.function.in_([f for f in CaseFunction
+                                                 if f.process == Process.SUPERVISION]))
+        .order_by(Case.id).limit(1)
+    ).scalar_one_or_none()
+    if volunteer_id is not None and supervised is not None:
+        session.add(VolunteerTask(case_id=supervised, volunteer_id=volunteer_id,
+                                  task="Atbalsts darba meklēšanā un ikdienas plānošanā",
+                                  start_date=dt.date.today()))
     _user(sm, "client", "Klients", "Demo", Role.CLIENT, client_id=client_id)
     _user(sm, "employer", "Darba", "Devējs", Role.EMPLOYER, employer_id=employer_id)
     _user(sm, "volunteer", "Brīvprātīgais", "Demo", Role.VOLUNTEER, volunteer_id=volunteer_id)

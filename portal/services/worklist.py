@@ -81,7 +81,7 @@ def build(session: Session, actor: access.Actor, today: dt.date, *, due_days: in
         wl.reports_due.append(_case_row(case, due=req.due_date, overdue=req.due_date < today,
                                         institution=req.institution))
 
-    start = dt.datetime.combine(today, dt.time.min, tzinfo=dt.timezone.utc)
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=dt.UTC)
     week_end = start + dt.timedelta(days=7)
     stmt = (
         select(Meeting, Case).join(Case, Meeting.case_id == Case.id)

@@ -13,16 +13,21 @@ def register(appbuilder: AppBuilder) -> None:
         clients,
         documents,
         evaluation,
+        forms_admin,
         home,
+        inbox,
         mediation,
         partners,
+        portal_accounts,
         search,
         statistics,
         supervision,
+        usage,
         work,
     )
 
     home.register(appbuilder)
+    inbox.register(appbuilder)
     search.register(appbuilder)
     clients.register(appbuilder)
     cases.register(appbuilder)
@@ -33,4 +38,7 @@ def register(appbuilder: AppBuilder) -> None:
     mediation.register(appbuilder)
     evaluation.register(appbuilder)
     partners.register(appbuilder)
+    portal_accounts.register(appbuilder)
     statistics.register(appbuilder)
+    usage.register(appbuilder)
+    forms_admin.register(appbuilder)

@@ -6,14 +6,16 @@ from typing import Any
 
 from flask import abort, g
 from flask_appbuilder import ModelView
+from flask_appbuilder.baseviews import expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
-from flask_appbuilder.baseviews import expose
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.security.filters import editable, scoped
+from portal.security.filters import editable, picker_filters, scoped
 from portal.services import access
 
 # Counting every row of a 200,000-row table on each page costs more than the page itself;
@@ -21,8 +23,30 @@ from portal.services import access
 COUNT_CAP = 10_000
 
 
+_COMMON_LABELS = {
+    "created_at": _l("Created"),
+    "updated_at": _l("Last changed"),
+    "confirmed_at": _l("Confirmed at"),
+    "id": _l("No."),
+}
+
+
 class PlusInterface(SQLAInterface):
-    """SQLAInterface whose list count stops at COUNT_CAP rows."""
+    """SQLAInterface whose list count stops at COUNT_CAP rows.
+
+    The many-to-one relations a list shows (``list_relations``, set by ScopedModelView) are
+    loaded with one query each for the whole page, not one query per row.
+    """
+
+    list_relations: tuple[str, ...] = ()
+
+    def apply_all(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+        query = super().apply_all(query, *args, **kwargs)
+        if self.list_relations:
+            query = query.options(
+                *(selectinload(getattr(self.obj, name)) for name in self.list_relations)
+            )
+        return query
 
     def query_count(self, query: Any, filters: Any = None, select_columns: Any = None) -> int:
         inner = self._apply_inner_all(
@@ -30,6 +54,22 @@ class PlusInterface(SQLAInterface):
         )
         limited = inner.with_entities(self.obj.id).order_by(None).limit(COUNT_CAP + 1).subquery()
         return self.session.execute(select(func.count()).select_from(limited)).scalar_one()
+
+    def add(self, item: Any, commit: bool = True) -> None:
+        """Store a new row; a database refusal becomes a message fit for the user.
+
+        FAB flashes ``str()`` of whatever ``add`` raises, which for a database error is the
+        SQL statement with its parameters. The forms' validators should catch bad input
+        first; this covers what only the database sees (two officers saving the same
+        personal code at once).
+        """
+        try:
+            super().add(item, commit)
+        except SQLAlchemyError as exc:  # FAB has logged it and rolled back
+            raise SaveRefused(
+                str(_l("The record could not be saved: it conflicts with stored data. "
+                       "Check the values and try again."))
+            ) from exc
 
 
 class ScopedModelView(ModelView):
@@ -47,14 +87,86 @@ class ScopedModelView(ModelView):
     def __init__(self, **kwargs: Any) -> None:
         model = self.datamodel.obj
         self._install_enum_fields(model)
+        self.validators_columns = self._column_validators(model)
         self.base_filters = scoped(model)
         query_rel = dict(getattr(self, "add_form_query_rel_fields", None) or {})
         for rel in self.case_relations:
             rel_model = self.datamodel.get_related_model(rel)
             query_rel.setdefault(rel, editable(rel_model))
+        # Every other relation picker would list all rows of the related table (FAB queries
+        # it unfiltered): limit it to visible rows, and user pickers to case workers.
+        form_columns = [*(self.add_columns or []), *(self.edit_columns or [])]
+        for rel, filters in picker_filters(self.datamodel, form_columns).items():
+            query_rel.setdefault(rel, filters)
         self.add_form_query_rel_fields = query_rel
         self.edit_form_query_rel_fields = dict(query_rel)
+        # The list's search filters offer the same pickers (e.g. every case number).
+        search_rel = dict(getattr(self, "search_form_query_rel_fields", None) or {})
+        for rel, filters in picker_filters(self.datamodel, self._search_columns()).items():
+            search_rel.setdefault(rel, filters)
+        self.search_form_query_rel_fields = search_rel
+        self._install_titles_and_formatters(model)
+        if isinstance(self.datamodel, PlusInterface):
+            self.datamodel.list_relations = tuple(
+                name for name in (self.list_columns or [])
+                if self.datamodel.is_relation_many_to_one(name)
+            )
         super().__init__(**kwargs)
+
+    def _install_titles_and_formatters(self, model: type) -> None:
+        # FAB's default titles ("Add Meeting") and raw values (enum codes, True, ISO dates)
+        # would show English and code words to users; derive translated ones instead.
+        import datetime as dt
+
+        from sqlalchemy import Boolean, Date, DateTime
+        from sqlalchemy import Enum as SAEnum
+
+        from portal.formatting import localtime
+        from portal.labels import enum_label
+
+        own = {k for cls in type(self).__mro__ if cls.__module__.startswith("portal.")
+               for k in vars(cls)}
+        if self.list_title:
+            if "show_title" not in own:
+                self.show_title = _l("%(what)s — details", what=self.list_title)
+            if "add_title" not in own:
+                self.add_title = _l("%(what)s — add", what=self.list_title)
+            if "edit_title" not in own:
+                self.edit_title = _l("%(what)s — edit", what=self.list_title)
+        formatters = dict(self.formatters_columns or {})
+        for col in model.__table__.columns:
+            if col.key in formatters:
+                continue
+            if isinstance(col.type, SAEnum) and col.type.enum_class is not None:
+                enum_cls = col.type.enum_class
+
+                def fmt_enum(value: Any, enum_cls: Any = enum_cls) -> Any:
+                    try:
+                        return enum_label(enum_cls(value)) if value not in (None, "") else ""
+                    except ValueError:
+                        return value
+
+                formatters[col.key] = fmt_enum
+            elif isinstance(col.type, Boolean):
+                formatters[col.key] = lambda v: (
+                    "" if v is None else (_l("Yes") if v else _l("No"))
+                )
+            elif isinstance(col.type, DateTime) or getattr(col.type, "impl", None).__class__ is DateTime:
+                formatters[col.key] = lambda v: localtime(v) if isinstance(v, dt.datetime) else (v or "")
+            elif isinstance(col.type, Date):
+                formatters[col.key] = lambda v: v.strftime("%d.%m.%Y") if isinstance(v, dt.date) else (v or "")
+        self.formatters_columns = formatters
+        labels = dict(self.label_columns or {})
+        for key, text in _COMMON_LABELS.items():
+            labels.setdefault(key, text)
+        self.label_columns = labels
+
+    def _search_columns(self) -> list[str]:
+        """The search columns FAB will use (its default when the view names none)."""
+        if self.search_columns:
+            return list(self.search_columns)
+        excluded = set(self.search_exclude_columns or [])
+        return [c for c in self.datamodel.get_search_columns_list() if c not in excluded]
 
     def _install_enum_fields(self, model: type) -> None:
         # FAB's EnumField looks members up by name; ours store values and show labels.
@@ -64,7 +176,7 @@ class ScopedModelView(ModelView):
         from portal.views.fields import LabelledEnumField
 
         columns = (set(self.add_columns or []) | set(self.edit_columns or [])
-                   | set(self.search_columns or []))
+                   | set(self._search_columns()))
         search_extra = dict(getattr(self, "search_form_extra_fields", None) or {})
         add_extra = dict(getattr(self, "add_form_extra_fields", None) or {})
         edit_extra = dict(getattr(self, "edit_form_extra_fields", None) or {})
@@ -86,12 +198,17 @@ class ScopedModelView(ModelView):
                 continue
             label = (self.label_columns or {}).get(col.key, col.key.replace("_", " ").capitalize())
             extra_validators = list((self.validators_columns or {}).get(col.key, []))
-            presence = Optional() if col.nullable else InputRequired()
+            if col.nullable and extra_validators:
+                # Optional() would stop the chain on an empty choice, yet a rule may need to
+                # say that this choice is missing (a closed case needs a closure reason).
+                presence: list[Any] = []
+            else:
+                presence = [Optional() if col.nullable else InputRequired()]
             field = LabelledEnumField(
                 col.type.enum_class,
                 label=label,
                 optional=col.nullable,
-                validators=[presence, *extra_validators],
+                validators=[*presence, *extra_validators],
             )
             add_extra.setdefault(col.key, field)
             edit_extra.setdefault(col.key, field)
@@ -103,6 +220,17 @@ class ScopedModelView(ModelView):
         self.search_form_extra_fields = search_extra
         self.add_form_extra_fields = add_extra
         self.edit_form_extra_fields = edit_extra
+
+    def _column_validators(self, model: type) -> dict[str, list[Any]]:
+        """The view's validators per column, followed by the column's storage limits."""
+        from portal.views.fields import column_validators
+
+        result = _FreshLists({k: list(v) for k, v in (self.validators_columns or {}).items()})
+        for col in model.__table__.columns:
+            limits = column_validators(col)
+            if limits:
+                result[col.key] = [*dict.get(result, col.key, []), *limits]
+        return result
 
     def _require_edit(self, pk: Any) -> None:
         item = self.datamodel.get(pk, self._base_filters)
@@ -123,15 +251,44 @@ class ScopedModelView(ModelView):
         self._require_edit(pk)
         return super().delete(pk)
 
-    def pre_add(self, item: Any) -> None:
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename: str) -> Any:
+        """Switched off: FAB's generic download serves any file under UPLOAD_FOLDER by name,
+        past the row scoping. Documents have their own scoped download."""
+        abort(404)
+
+    def check_case_write(self, item: Any) -> None:
+        """Refuse a row whose case is not one the user may add records to."""
         actor = access.current_actor()
         if access.has_rule(type(item)) and not isinstance(item, access.Client):
             if not access.can_add_to_case(db.session, access.parent_case_id(item), actor):
                 raise access_error()
 
+    def pre_add(self, item: Any) -> None:
+        self.check_case_write(item)
+
     def pre_update(self, item: Any) -> None:
-        # The form may have moved the row to another case: check the destination too.
-        self.pre_add(item) if access.has_rule(type(item)) else None
+        # The form may have moved the row to another case: check the destination too. Not
+        # through pre_add, which subclasses extend with steps for new rows only (the upload).
+        self.check_case_write(item)
+
+
+class SaveRefused(Exception):
+    """The database refused a new row; the message is for the user."""
+
+
+class _FreshLists(dict):  # type: ignore[type-arg]
+    """``validators_columns`` that hands FAB a new list each time it asks.
+
+    FAB appends its own validators (length, required, unique) to the list it gets, and asks
+    once for the add form and once for the edit form: with one shared list, the edit form's
+    validators landed in the add form too and every message showed twice.
+    """
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = super().get(key, default)
+        return list(value) if isinstance(value, list) else value
 
 
 def access_error() -> Exception:

@@ -10,15 +10,21 @@ from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Optional
 
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Decision, PlusUser
+from portal.security.filters import same_unit_users
 from portal.services import access, audit, case_file, cases, exports
 from portal.services.rules import today
-from portal.security.filters import same_unit_users
 from portal.views.base import PlusInterface, ScopedModelView
-from portal.views.fields import case_number_validator, end_after_start, status_validator
+from portal.views.fields import (
+    amount_validator,
+    case_number_validator,
+    closure_reason_validator,
+    end_after_start,
+    status_validator,
+)
 
 CASE_LABELS = {
     "number": _l("Case number"),
@@ -81,7 +87,8 @@ class CaseView(ScopedModelView):
         "number": [case_number_validator],
         "end_date": [end_after_start],
         "status": [status_validator],
-        "hours_ordered": [Optional(), NumberRange(min=0, max=2000)],
+        "closure_reason": [closure_reason_validator],
+        "hours_ordered": [Optional(), amount_validator(2000)],
     }
     description_columns = {
         "number": _l("Leave empty to have the system issue the next number."),
@@ -96,14 +103,9 @@ class CaseView(ScopedModelView):
         )
     }
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.add_form_query_rel_fields = {
-            **{k: v for k, v in self.add_form_query_rel_fields.items() if k != "decision"},
-            "officer": same_unit_users(),
-        }
-        self.edit_form_query_rel_fields = {**self.edit_form_query_rel_fields,
-                                           "officer": same_unit_users()}
+    # Responsible officers come from the user's own unit (ScopedModelView merges this first).
+    add_form_query_rel_fields = {"officer": same_unit_users()}
+    edit_form_query_rel_fields = {"officer": same_unit_users()}
 
     def pre_add(self, item: Case) -> None:
         actor = access.current_actor()
@@ -199,9 +201,9 @@ class DecisionView(ScopedModelView):
     show_columns = [*add_columns, "source_system"]
     base_order = ("id", "desc")
     validators_columns = {
-        "forced_labour_hours": [Optional(), NumberRange(min=0, max=480)],
-        "community_work_hours": [Optional(), NumberRange(min=0, max=480)],
-        "supervision_months": [Optional(), NumberRange(min=0, max=120)],
+        "forced_labour_hours": [Optional(), amount_validator(480)],
+        "community_work_hours": [Optional(), amount_validator(480)],
+        "supervision_months": [Optional(), amount_validator(120)],
     }
     case_relations = ("client",)
 

@@ -29,7 +29,7 @@ CLIENT_LABELS = {
     "preferred_language": _l("Preferred language"),
     "unit": _l("Territorial unit"),
     "cases": _l("Cases"),
-    "full_name": _l("Name"),
+    "full_name": _l("Full name"),
 }
 
 

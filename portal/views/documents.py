@@ -33,10 +33,22 @@ def _file_validator(form: Any, field: Any) -> None:
         raise ValidationError(str(exc.message)) from exc
 
 
+class DocumentInterface(PlusInterface):
+    """Documents' data access: an upload whose row cannot be saved leaves no bytes behind."""
+
+    def add(self, item: Any, commit: bool = True) -> None:
+        try:
+            super().add(item, commit)
+        except Exception:
+            if item.storage_key:
+                documents.remove(item.storage_key)
+            raise
+
+
 class DocumentView(ScopedModelView):
     """Documents on a case; bytes live outside the database and web root."""
 
-    datamodel = PlusInterface(Document)
+    datamodel = DocumentInterface(Document)
     list_title = _l("Documents")
     label_columns = {
         "case": _l("Case"),
@@ -72,7 +84,7 @@ class DocumentView(ScopedModelView):
         )
         upload.stream.seek(0)
         key, size, digest = documents.store(upload.stream)
-        item.filename = (upload.filename or "file")[-255:]
+        item.filename = documents.display_name(upload.filename or "")
         item.content_type = content_type
         item.size_bytes = size
         item.sha256 = digest

@@ -6,9 +6,9 @@ from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
 from portal.models import EvaluationReport, EvaluationReportRequest
+from portal.services import rules
 from portal.views.base import PlusInterface, ScopedModelView
 from portal.views.fields import rule
-from portal.services import rules
 
 LABELS = {
     "case": _l("Case"),

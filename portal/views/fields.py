@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    select,
+)
+from sqlalchemy import Enum as SAEnum
 from wtforms import SelectField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from portal.extensions import db
 from portal.labels import enum_choices
-from portal.models import Case, CaseStatus, Client
+from portal.models import Case, CaseStatus, Client, ClosureReason
 from portal.services import cases, rules
 from portal.services.errors import DomainError
 
@@ -65,10 +77,14 @@ def _edited_pk() -> int | None:
         return None
 
 
-def rule(check: Callable[..., Any], *other_fields: str) -> Callable[[Any, Any], None]:
+def rule(
+    check: Callable[..., Any], *other_fields: str, reports: str | None = None
+) -> Callable[[Any, Any], None]:
     """Turn a rule from ``portal.services.rules`` into a WTForms validator.
 
     The rule gets the field's value, then the values of ``other_fields`` of the same form.
+    With ``reports``, only errors the rule attributes to that field (or to no field) are shown
+    here; the others belong beside another field, whose own validator reports them.
     """
 
     def validator(form: Any, field: Any) -> None:
@@ -76,6 +92,8 @@ def rule(check: Callable[..., Any], *other_fields: str) -> Callable[[Any, Any], 
         try:
             result = check(field.data, *others)
         except DomainError as exc:
+            if reports is not None and exc.field not in (None, reports):
+                return
             raise ValidationError(str(exc.message)) from exc
         if result is not None and check in _NORMALISERS:
             field.data = result
@@ -121,22 +139,50 @@ def _case_number(value: Any) -> Any:
 
 def _status(new: Any, reason: Any) -> None:
     if not isinstance(new, CaseStatus):
-        return
+        return  # not one of the listed values: the field itself says so
+    if reason is not None and not isinstance(reason, ClosureReason):
+        reason = None  # likewise reported beside the closure reason
     pk = _edited_pk()
     old = None
     if pk is not None:
         old = db.session.execute(select(Case.status).where(Case.id == pk)).scalar_one_or_none()
-    cases.check_transition(old, new, reason or None)
+    cases.check_transition(old, new, reason)
 
 
-_NORMALISERS = {_personal_code, _hours, _case_number}
+def _closure_reason(reason: Any, new: Any) -> None:
+    if reason is not None and not isinstance(reason, ClosureReason):
+        return
+    _status(new, reason)
+
+
+def _amount(maximum: int) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        rules.positive_amount(value, "", maximum)
+
+    return check
+
+
+def _time(value: Any) -> Any:
+    return rules.time_of_day(value if isinstance(value, str) else None)
+
+
+_NORMALISERS = {_personal_code, _hours, _case_number, _time}
 
 personal_code_validator = rule(_personal_code)
 birth_date_validator = rule(_birth, "personal_code")
 end_after_start = rule(_end_after, "start_date")
 hours_validator = rule(_hours)
 case_number_validator = rule(_case_number)
-status_validator = rule(_status, "closure_reason")
+start_time_validator = rule(_time)
+# The workflow check runs from both fields, each showing the errors that concern it: an
+# illegal transition beside the status, a missing or needless reason beside the reason.
+status_validator = rule(_status, "closure_reason", reports="status")
+closure_reason_validator = rule(_closure_reason, "status", reports="closure_reason")
+
+
+def amount_validator(maximum: int) -> Callable[[Any, Any], None]:
+    """A count such as hours ordered or months of supervision: a number from 0 to ``maximum``."""
+    return rule(_amount(maximum))
 
 
 def planned_hours_validator(form: Any, field: Any) -> None:
@@ -144,3 +190,92 @@ def planned_hours_validator(form: Any, field: Any) -> None:
     hours_validator(form, field)
     if field.data is not None and field.data <= 0:
         raise ValidationError(_l("Planned hours must be more than 0."))
+
+
+# --- Limits of the database columns, applied to every form field generically ---------------
+# PostgreSQL refuses what SQLite silently stores (NUL in text, numbers too big for the column);
+# checking here gives a message beside the field instead of a database error.
+
+class StopIfInvalid:
+    """Stop the chain once a rule has complained, so FAB's generic checks don't pile on.
+
+    An empty optional field is left to FAB's ``Optional()``, which clears the parse error
+    WTForms records for an empty date or number.
+    """
+
+    def __init__(self, nullable: bool) -> None:
+        self.nullable = nullable
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if not field.errors:
+            return
+        raw = field.raw_data[0] if field.raw_data else None
+        empty = raw is None or (isinstance(raw, str) and not raw.strip())
+        if not (empty and self.nullable):
+            raise StopValidation()
+
+
+class StorableText:
+    """Refuse text PostgreSQL cannot store (the NUL character)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if isinstance(field.data, str) and "\x00" in field.data:
+            raise StopValidation(str(_l("The text contains characters that cannot be stored.")))
+
+
+class NumberFits:
+    """A number must fit its column: an integer type, or a NUMERIC(precision, scale)."""
+
+    def __init__(self, minimum: Decimal, maximum: Decimal, scale: int | None = None) -> None:
+        self.minimum, self.maximum, self.scale = minimum, maximum, scale
+
+    @classmethod
+    def for_type(cls, kind: Any) -> NumberFits | None:
+        """The check for a column type, or None when the type sets no limit we know."""
+        if isinstance(kind, Integer):
+            bits = 63 if isinstance(kind, BigInteger) else 15 if isinstance(kind, SmallInteger) else 31
+            return cls(Decimal(-(2**bits)), Decimal(2**bits - 1))
+        if isinstance(kind, Numeric) and not isinstance(kind, Float) and kind.precision:
+            scale = kind.scale or 0
+            top = Decimal(10) ** (kind.precision - scale) - Decimal(10) ** -scale
+            return cls(-top, top, scale)
+        return None
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data is None:
+            return
+        try:
+            value = Decimal(str(field.data))
+        except (InvalidOperation, ValueError):
+            return  # the field's own parsing has already said it is not a number
+        if not value.is_finite() or not self.minimum <= value <= self.maximum:
+            raise StopValidation(
+                str(_l("Enter a number from %(min)s to %(max)s.",
+                       min=_plain(self.minimum), max=_plain(self.maximum)))
+            )
+        if self.scale is not None and value != value.quantize(Decimal(10) ** -self.scale):
+            raise StopValidation(
+                str(_l("Use at most %(places)s decimal places.", places=self.scale))
+            )
+
+
+def _plain(number: Decimal) -> str:
+    return f"{number:f}"
+
+
+def column_validators(column: Column[Any]) -> list[Any]:
+    """Validators that keep a form value within what ``column`` can store.
+
+    They run after the view's own validators and before FAB's (length, required, unique),
+    which a first error stops so each field shows one clear message.
+    """
+    kind = column.type
+    if isinstance(kind, (SAEnum, Boolean)) or column.primary_key or column.foreign_keys:
+        return []
+    result: list[Any] = [StopIfInvalid(bool(column.nullable))]
+    if isinstance(kind, String):  # Text is a String without a length
+        result.append(StorableText())
+    fits = NumberFits.for_type(kind)
+    if fits is not None:
+        result.append(fits)
+    return result

@@ -28,6 +28,8 @@ class PlusIndexView(IndexView):
         actor = access.Actor.of(user)
         if actor.does_casework:
             return redirect(url_for("WorklistView.index"))
+        if actor.roles & set(access.Role.PORTAL) and not (actor.roles - set(access.Role.PORTAL)):
+            return redirect(url_for("portal.home"))
         return self.render_template(self.index_template, actor=actor, roles=sorted(actor.roles))
 
 

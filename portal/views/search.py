@@ -23,7 +23,7 @@ class SearchView(BaseView):
     @expose("/")
     @has_access
     def index(self) -> Any:
-        query = (request.args.get("q") or "")[:100]
+        query = (request.args.get("q") or "")[: search.MAX_QUERY_LENGTH]
         result = search.search(db.session, query, access.current_actor()) if query else None
         return self.render_template("plus/search.html", q=query, result=result,
                                     title=_l("Search"))

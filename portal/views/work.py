@@ -6,9 +6,21 @@ from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import InputRequired
 
-from portal.models import ControlAct, HoursLog, NoShow, WorkAssignment, WorkIncident, WorkScheduleEntry
+from portal.models import (
+    ControlAct,
+    HoursLog,
+    NoShow,
+    WorkAssignment,
+    WorkIncident,
+    WorkScheduleEntry,
+)
 from portal.views.base import PlusInterface, ScopedModelView
-from portal.views.fields import end_after_start, hours_validator, planned_hours_validator
+from portal.views.fields import (
+    end_after_start,
+    hours_validator,
+    planned_hours_validator,
+    start_time_validator,
+)
 
 LABELS = {
     "case": _l("Case"),
@@ -69,7 +81,10 @@ class WorkScheduleEntryView(ScopedModelView):
     add_columns = ["assignment", "work_date", "start_time", "planned_hours"]
     edit_columns = add_columns
     base_order = ("work_date", "desc")
-    validators_columns = {"planned_hours": [InputRequired(), planned_hours_validator]}
+    validators_columns = {
+        "planned_hours": [InputRequired(), planned_hours_validator],
+        "start_time": [start_time_validator],
+    }
     case_relations = ("assignment",)
 
 

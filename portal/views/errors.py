@@ -1,0 +1,89 @@
+"""Friendly error pages (400, 403, 404, 405, 413, 500) in the user's language.
+
+Screens get a page inside the usual layout; when that layout cannot be drawn (for example
+because the database is what failed) a plain page is shown instead. API paths get JSON, so
+clients of the REST API never have to parse HTML.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+#: status code -> (title, explanation); lazy so each page is in the reader's language.
+MESSAGES: dict[int, tuple[Any, Any]] = {
+    400: (_l("The request could not be understood."),
+          _l("Go back, check what you entered and try again.")),
+    403: (_l("You may not do this."),
+          _l("If you think you should be able to, ask your unit manager.")),
+    404: (_l("The page you asked for does not exist."),
+          _l("It may have been removed, or the link may be wrong.")),
+    405: (_l("The request could not be understood."),
+          _l("Go back, check what you entered and try again.")),
+    413: (_l("The file is too large to upload."),
+          _l("Files up to %(mb)s MB are accepted. Nothing was saved.")),
+    500: (_l("Something went wrong on our side."),
+          _l("The error has been recorded. Try again; if it happens again, tell the helpdesk.")),
+}
+
+
+def _texts(code: int) -> tuple[str, str]:
+    title, detail = MESSAGES[code]
+    if code == 413:
+        limit = current_app.config.get("MAX_UPLOAD_BYTES", 0)
+        detail = _l(
+            "Files up to %(mb)s MB are accepted. Nothing was saved.",
+            mb=round(limit / 1024 / 1024, 1),
+        )
+    return str(title), str(detail)
+
+
+def render_error(code: int) -> tuple[Any, int]:
+    """The response for an error ``code``: JSON under /api/, otherwise an HTML page."""
+    title, detail = _texts(code)
+    locale = get_locale()
+    lang = locale.language if locale is not None else None
+    if request.path.startswith("/api/"):
+        return jsonify(message=title, detail=detail), code
+    appbuilder = getattr(current_app, "appbuilder", None)
+    try:
+        if appbuilder is None:
+            raise RuntimeError("no appbuilder")
+        html = render_template(
+            "plus/error.html", code=code, title=title, detail=detail, lang=lang, layout=True,
+            appbuilder=appbuilder, base_template=appbuilder.base_template,
+        )
+    except Exception:  # the layout needs the database and the user; the error page must not
+        log.warning("error page layout failed; showing the plain page", exc_info=True)
+        html = render_template("plus/error.html", code=code, title=title, detail=detail,
+                               lang=lang, layout=False)
+    return html, code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer the common HTTP errors, and any unexpected exception, with a friendly page."""
+
+    def http_error(exc: HTTPException) -> Any:
+        code = exc.code if exc.code in MESSAGES else 500
+        return render_error(code)
+
+    def server_error(exc: InternalServerError) -> Any:
+        # A failed flush or commit leaves the session unusable; drawing the menu needs it.
+        from portal.extensions import db
+
+        try:
+            db.session.rollback()
+        except Exception:  # pragma: no cover - nothing more can be done here
+            log.exception("rollback after an error failed")
+        return render_error(500)
+
+    for code in (400, 403, 404, 405, 413):
+        app.register_error_handler(code, http_error)
+    app.register_error_handler(500, server_error)
