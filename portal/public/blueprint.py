@@ -256,6 +256,21 @@ def form_page(key: str) -> Any:
     return _submit(page, key, state, idempotency_key)
 
 
+@bp.route("/forms/<key>/js")
+@portal_user_required()
+def form_js(key: str) -> Any:
+    """The same form drawn by @formio/js, posting to the submission API (same verdict).
+
+    Scoped as ``form_page``: a form outside the user's audience, retired or unpublished is
+    "not found". The page itself fetches the schema from ``GET /api/v1/forms/<key>``.
+    """
+    page = pages.load_form_page(db.session, current_user, key, _locale())
+    if page is None:
+        abort(404)
+    return render_template("portal/form_js.html", page=page, key=key,
+                           idempotency_key=secrets.token_urlsafe(24))
+
+
 def _submit(page: pages.FormPage, key: str, state: formview.FormState, idem: str) -> Any:
     data = formview.to_formio_data(page.schema, state, current_app.config["PLUS_TIMEZONE"])
     result = submissions.submit(

@@ -67,7 +67,8 @@ def clients(app: Flask, pdata: PortalData) -> dict[str, FlaskClient]:
 
 def test_every_portal_route_with_an_id_is_tried_here(app: Flask) -> None:
     """A new route taking an id must join this file (or say why it is no id of anyone)."""
-    tried = {"portal.document", "portal.client", "portal.form_page", "portal.submission"}
+    tried = {"portal.document", "portal.client", "portal.form_page", "portal.form_js",
+             "portal.submission"}
     not_ids = {
         "portal.invite",  # a secret token, tried in test_portal (unknown, expired, used)
         "portal.set_language",  # a language code
@@ -234,12 +235,14 @@ def test_forms_of_other_audiences_and_unavailable_forms_are_not_found(
         others = [k for a, keys in by_audience.items() if a != audience for k in keys]
         for key in [*others, retired, unpublished, "no_such_form", "x" * 61, "..%2f..%2fetc"]:
             assert c.get(f"/portal/forms/{key}").status_code == 404, (username, key)
+            assert c.get(f"/portal/forms/{key}/js").status_code == 404, (username, key)
             posted = c.post(f"/portal/forms/{key}",
                             data={"plus.idempotency_key": f"idor-{audience}-{key}"[:80]
                                   .ljust(20, "0")})
             assert posted.status_code == 404, (username, key)
         for key in by_audience[audience]:
             assert c.get(f"/portal/forms/{key}").status_code == 200, (username, key)
+            assert c.get(f"/portal/forms/{key}/js").status_code == 200, (username, key)
     assert submissions(app) == before
 
 
