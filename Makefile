@@ -43,7 +43,7 @@ lint: install
 	$(BIN)/ruff check .
 
 bench: install translations
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench && $(BIN)/python -m bench.forms
 
 # After adding or changing strings: refresh the template (our source per babel.cfg, plus the
 # Flask-AppBuilder and WTForms strings we translate) and the lv/en catalogues, then translate
