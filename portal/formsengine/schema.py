@@ -75,22 +75,22 @@ __all__ = [
 
 AUDIENCES = frozenset({"client", "employer", "volunteer"})
 
-INPUT_TYPES = frozenset(
-    {
-        "textfield",
-        "textarea",
-        "number",
-        "email",
-        "phoneNumber",
-        "select",
-        "radio",
-        "selectboxes",
-        "checkbox",
-        "day",
-        "datetime",
-        "file",
-    }
+# In the order the builder's palette offers them.
+INPUT_TYPE_ORDER = (
+    "textfield",
+    "textarea",
+    "number",
+    "email",
+    "phoneNumber",
+    "select",
+    "radio",
+    "selectboxes",
+    "checkbox",
+    "day",
+    "datetime",
+    "file",
 )
+INPUT_TYPES = frozenset(INPUT_TYPE_ORDER)
 LAYOUT_TYPES = frozenset({"panel", "fieldset", "columns"})
 STATIC_TYPES = frozenset({"content", "htmlelement"})
 SUPPORTED_TYPES = INPUT_TYPES | LAYOUT_TYPES | STATIC_TYPES | {"datagrid", "button"}

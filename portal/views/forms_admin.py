@@ -27,29 +27,12 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from portal import formsengine as fe
 from portal.extensions import db
+from portal.formsengine.schema import INPUT_TYPE_ORDER
 from portal.models import Audience, FormDefinition, FormVersion, Submission
 from portal.services import access, forms
 
 #: the component types the builder offers: exactly what the server renders and enforces
-BUILDER_TYPES = (
-    "textfield",
-    "textarea",
-    "number",
-    "email",
-    "phoneNumber",
-    "select",
-    "radio",
-    "selectboxes",
-    "checkbox",
-    "day",
-    "datetime",
-    "file",
-    "panel",
-    "fieldset",
-    "columns",
-    "datagrid",
-    "content",
-)
+BUILDER_TYPES = (*INPUT_TYPE_ORDER, "panel", "fieldset", "columns", "datagrid", "content")
 #: largest definition accepted (a 14-field form is ~30 kB; this leaves room for big forms)
 MAX_DEFINITION_BYTES = 2_000_000
 
