@@ -135,11 +135,7 @@ def set_language(locale: str) -> Any:
         abort(404)
     session[i18n.SESSION_KEY] = locale
     refresh()
-    if getattr(current_user, "is_authenticated", False):
-        i18n.save_preference(current_user._get_current_object(), locale)
-    else:
-        # Remembered at login, as a choice made on the officer login page is (portal.i18n).
-        session[i18n._PICKED_ANONYMOUSLY] = True
+    i18n.remember_choice(locale)  # the same rule as FAB's language switch on officer screens
     return redirect(pages.safe_next(request.args.get("next"), url_for("portal.home")), 303)
 
 
