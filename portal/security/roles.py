@@ -81,4 +81,8 @@ FAB_ROLES: dict[str, list[list[str]]] = {
     Role.EMPLOYER: [["^PlusIndexView$", ".*"], *PORTAL_API],
     Role.VOLUNTEER: [["^PlusIndexView$", ".*"], *PORTAL_API],
     Role.CLIENT: [["^PlusIndexView$", ".*"], *PORTAL_API],
+    # Nothing of the officer app or the API is public (the portal blueprint and the login
+    # pages are outside FAB's permission checks). Fixing it here also spares a query per
+    # request (PlusSecurityManager.is_item_public).
+    "Public": [],
 }

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, func, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from portal import formsengine as fe
 from portal.models import Audience, FormDefinition, FormVersion, PlusUser
@@ -251,12 +251,17 @@ def parsed(version: FormVersion) -> fe.FormDefinition:
 
 def published(session: Session, key: str) -> tuple[FormDefinition, FormVersion] | None:
     """The form and its published version; None when missing, retired or unpublished."""
-    definition = _definition(session, key)
-    if definition is None or definition.retired or definition.published_version_id is None:
+    # One round trip for both rows; the schema (the large part) is loaded only when
+    # ``parsed`` misses its cache, which for a published version is once per process.
+    row = session.execute(
+        select(FormDefinition, FormVersion)
+        .join(FormVersion, FormVersion.id == FormDefinition.published_version_id)
+        .where(FormDefinition.key == key, FormDefinition.retired.is_(False))
+        .options(defer(FormVersion.schema))
+    ).first()
+    if row is None:
         return None
-    version = session.get(FormVersion, definition.published_version_id)
-    if version is None:
-        return None
+    definition, version = row
     return definition, version
 
 

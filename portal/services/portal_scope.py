@@ -103,23 +103,40 @@ def linked_clients(session: Session, user: Any) -> list[LinkedClient]:
     actor = actor_of(user)
     audience = audience_of(actor)
     open_case = Case.status != CaseStatus.CLOSED
+    # Only the columns a link needs: every portal page and every submission asks this, and
+    # whole Client/Case rows (addresses, personal codes) would be loaded for nothing.
+    columns = (
+        Client.id.label("client_id"),
+        Client.given_name,
+        Client.surname,
+        Client.unit_id.label("client_unit_id"),
+        Case.id.label("case_id"),
+        Case.number.label("case_number"),
+        Case.unit_id.label("case_unit_id"),
+    )
     if audience is Audience.CLIENT:
         rows = session.execute(
-            select(Client, Case)
+            select(*columns)
             .outerjoin(Case, (Case.client_id == Client.id) & open_case)
             .where(Client.id == actor.client_id)
             .order_by(Case.start_date.desc(), Case.id.desc())
         ).all()
-        return [_link(client, case) for client, case in rows]
+        return [_link(row) for row in rows]
     if audience is Audience.EMPLOYER:
         rows = session.execute(
-            select(Client, Case, WorkAssignment)
+            select(
+                *columns,
+                WorkAssignment.id.label("assignment_id"),
+                WorkAssignment.work_type,
+                WorkAssignment.place,
+            )
+            .select_from(Client)
             .join(Case, Case.client_id == Client.id)
             .join(WorkAssignment, WorkAssignment.case_id == Case.id)
             .where(WorkAssignment.employer_id == actor.employer_id, open_case)
             .order_by(Client.surname, Client.given_name, WorkAssignment.id)
         ).all()
-        return [_link(client, case, assignment) for client, case, assignment in rows]
+        return [_link(row) for row in rows]
     if audience is Audience.VOLUNTEER:
         tasked = select(VolunteerTask.case_id).where(
             VolunteerTask.volunteer_id == actor.volunteer_id
@@ -128,26 +145,30 @@ def linked_clients(session: Session, user: Any) -> list[LinkedClient]:
             Mediation.mediator_volunteer_id == actor.volunteer_id
         )
         rows = session.execute(
-            select(Client, Case)
+            select(*columns)
+            .select_from(Client)
             .join(Case, Case.client_id == Client.id)
             .where(open_case, or_(Case.id.in_(tasked), Case.id.in_(mediating)))
             .order_by(Client.surname, Client.given_name, Case.id)
         ).all()
-        return [_link(client, case) for client, case in rows]
+        return [_link(row) for row in rows]
     return []
 
 
-def _link(client: Client, case: Case | None, assignment: WorkAssignment | None = None) -> LinkedClient:
+def _link(row: Any) -> LinkedClient:
+    mapping = row._mapping
+    assignment_id = mapping.get("assignment_id")
     work = None
-    if assignment is not None:
-        work = f"{assignment.work_type}, {assignment.place}"
+    if assignment_id is not None:
+        work = f"{mapping['work_type']}, {mapping['place']}"
+    has_case = row.case_id is not None
     return LinkedClient(
-        client_id=client.id,
-        name=client.full_name,
-        case_id=case.id if case is not None else None,
-        case_number=case.number if case is not None else None,
-        unit_id=case.unit_id if case is not None else client.unit_id,
-        assignment_id=assignment.id if assignment is not None else None,
+        client_id=row.client_id,
+        name=f"{row.given_name} {row.surname}",
+        case_id=row.case_id,
+        case_number=row.case_number,
+        unit_id=row.case_unit_id if has_case else row.client_unit_id,
+        assignment_id=assignment_id,
         work=work,
     )
 
