@@ -4,13 +4,17 @@ A fresh database ``plus_bench_forms`` (the database of ``BENCH_FORMS_DATABASE_UR
 migrated, loaded with the shipped forms and one employer with ``USERS`` employer portal users
 and ``CLIENTS`` clients whose active forced-labour cases have a work assignment there. Then:
 
-1. **Throughput.** The app runs under gunicorn (``-w 4``, CSRF off so the API needs no token);
-   ``THREADS`` clients, each logged in as a different employer user, POST valid 5-row
-   ``hours_worked`` reports to ``/api/v1/forms/hours_worked/submissions`` with a fresh
-   ``Idempotency-Key`` for ``APP_SECONDS``; the 201s per second are counted. In the same run the
-   same JSON is inserted with psycopg into a scratch table from as many threads for
-   ``RAW_SECONDS``, each insert its own durable transaction (``synchronous_commit`` is asserted
-   on). Target: app rate >= 0.25x the raw rate.
+1. **Throughput.** The app runs under gunicorn (``WORKERS`` sync workers, CSRF off so the API
+   needs no token); ``THREADS`` clients (``bench.loadgen``: raw sockets over two processes, so
+   the client is not the bottleneck), each logged in as a different employer user, POST valid
+   5-row ``hours_worked`` reports to ``/api/v1/forms/hours_worked/submissions`` with a fresh
+   ``Idempotency-Key`` for ``APP_SECONDS`` after a warm-up; the 201s per second are counted.
+   In the same run, the same JSON is inserted with psycopg into a scratch table from as many
+   threads, and from one connection, for ``RAW_SECONDS``, each insert its own durable
+   transaction (``synchronous_commit`` and ``fsync`` are asserted on). Target: app rate >=
+   0.25x the raw rate at the same concurrency. Beside them, the *floor*: ``bench.floor_app``,
+   a bare WSGI app doing only that INSERT+COMMIT, under the same gunicorn and load, i.e. the
+   most any Python web app can reach on this machine.
 2. **A 500-row report, server time** (Flask test client, in-process, so no network): rendering
    the form with 500 rows (the no-JavaScript "add row" post: 499 rows posted, 500 re-rendered,
    nothing validated), validating and re-rendering 500 rows with one invalid value (422),
@@ -37,7 +41,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -48,6 +52,7 @@ from flask import Flask
 from psycopg.types.json import Jsonb
 from sqlalchemy.engine import URL, make_url
 
+from bench.loadgen import LoadResult, Target, post, run_load
 from bench.run import build_app, drop_database, ensure_database, log
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,8 +62,10 @@ PASSWORD = "Bench-forms-1"
 USERS = 20
 CLIENTS = 20
 THREADS = 16
+WORKERS = 4
 APP_SECONDS = 20.0
 RAW_SECONDS = 10.0
+WARMUP_SECONDS = 3.0
 REPORT_ROWS = 5
 BIG_ROWS = 500
 REPETITIONS = 50
@@ -173,14 +180,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: URL, instance: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """gunicorn with 4 workers on a free port; returns the process and the base URL."""
+def start_gunicorn(url: URL, instance: Path, app: str = "run:app",
+                   env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn with ``WORKERS`` sync workers on a free port; returns the process and base URL."""
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url.render_as_string(hide_password=False),
-               PLUS_INSTANCE_DIR=str(instance), SECRET_KEY="bench", PLUS_CSRF="0", REDIS_URL="")
-    log_file = open(instance / "gunicorn.log", "wb")  # noqa: SIM115 - lives as long as the server
+               PLUS_INSTANCE_DIR=str(instance), SECRET_KEY="bench", PLUS_CSRF="0", REDIS_URL="",
+               **(env or {}))
+    log_file = open(instance / "gunicorn.log", "ab")  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}", "run:app"],
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", app],
         cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -189,12 +198,18 @@ def start_gunicorn(url: URL, instance: Path) -> tuple[subprocess.Popen[bytes], s
         if proc.poll() is not None:
             raise RuntimeError(f"gunicorn exited: {(instance / 'gunicorn.log').read_text()}")
         try:
-            requests.get(f"{base}/portal/login", timeout=10)
-            return proc, base
-        except requests.RequestException:  # workers still booting
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc, base
+        except OSError:  # workers still booting
             time.sleep(0.2)
     proc.terminate()
     raise RuntimeError("gunicorn did not start in 60 s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a gunicorn started by :func:`start_gunicorn`."""
+    proc.terminate()
+    proc.wait(timeout=30)
 
 
 def login(base: str, username: str) -> requests.Session:
@@ -206,7 +221,13 @@ def login(base: str, username: str) -> requests.Session:
     return s
 
 
-def app_throughput(base: str, usernames: list[str], seconds: float) -> tuple[float, Counter[int]]:
+def measure(targets: list[Target], seconds: float) -> tuple[float, LoadResult]:
+    """Warm every worker (first requests load caches and connections), then measure."""
+    run_load(targets, WARMUP_SECONDS)
+    return run_load(targets, seconds)
+
+
+def app_throughput(base: str, usernames: list[str], seconds: float) -> tuple[float, LoadResult]:
     """201s per second from ``THREADS`` logged-in employers posting 5-row reports."""
     sessions = [login(base, usernames[i % len(usernames)]) for i in range(THREADS)]
     form = sessions[0].get(f"{base}/api/v1/forms/{FORM}", timeout=30).json()
@@ -214,50 +235,47 @@ def app_throughput(base: str, usernames: list[str], seconds: float) -> tuple[flo
     select = next(c for c in grid["components"] if c["key"] == "client")
     values = [int(v["value"]) for v in select["data"]["values"]]
     assert len(values) == CLIENTS, values
-    payloads = [json.dumps({"data": report(values, REPORT_ROWS, offset=i)})
-                for i in range(THREADS)]
-    for s, body in zip(sessions, payloads, strict=True):  # warm every worker's caches
-        r = s.post(base + API, data=body, timeout=30, headers={
-            "Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex})
-        assert r.status_code == 201, r.text
-    statuses: Counter[int] = Counter()
-    done: list[float] = []
-    lock = threading.Lock()
-    start = time.monotonic()
-    stop = start + seconds
-
-    def worker(s: requests.Session, body: str) -> None:
-        mine: list[float] = []
-        codes: Counter[int] = Counter()
-        while time.monotonic() < stop:
-            r = s.post(base + API, data=body, timeout=30, headers={
-                "Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex})
-            codes[r.status_code] += 1
-            if r.status_code == 201:
-                mine.append(time.monotonic())
-        with lock:
-            statuses.update(codes)
-            done.extend(mine)
-
-    threads = [threading.Thread(target=worker, args=(s, b)) for s, b in zip(sessions, payloads,
-                                                                             strict=True)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - start
-    return sum(1 for t in done if t <= stop) / seconds if elapsed else 0.0, statuses
+    port = int(base.rsplit(":", 1)[1])
+    targets = []
+    for i, s in enumerate(sessions):
+        body = json.dumps({"data": report(values, REPORT_ROWS, offset=i)}).encode()
+        cookie = "; ".join(f"{k}={v}" for k, v in s.cookies.items())
+        target = Target("127.0.0.1", port, API, body, cookie)
+        status, _elapsed = post(target)
+        assert status == 201, f"a valid report answered {status}"
+        targets.append(target)
+    return measure(targets, seconds)
 
 
-def raw_throughput(dsn: str, body: dict[str, Any], seconds: float) -> float:
-    """Durable single-row INSERT+COMMITs per second of the same JSON from ``THREADS`` threads."""
+def floor_throughput(url: URL, dsn: str, instance: Path, body: dict[str, Any],
+                     seconds: float) -> tuple[float, LoadResult]:
+    """2xx per second of the bare WSGI app of ``bench.floor_app`` under the same server."""
+    reset_raw_table(dsn)
+    proc, base = start_gunicorn(url, instance, "bench.floor_app:app", {"BENCH_FLOOR_DSN": dsn})
+    try:
+        port = int(base.rsplit(":", 1)[1])
+        payload = json.dumps({"data": body}).encode()
+        targets = [Target("127.0.0.1", port, "/", payload) for _ in range(THREADS)]
+        return measure(targets, seconds)
+    finally:
+        stop(proc)
+
+
+def reset_raw_table(dsn: str) -> None:
+    """An empty ``bench_raw`` table (durable commits asserted on)."""
     with psycopg.connect(dsn, autocommit=True) as conn:
         assert conn.execute("SHOW synchronous_commit").fetchone()[0] == "on"
+        assert conn.execute("SHOW fsync").fetchone()[0] == "on"
         conn.execute("DROP TABLE IF EXISTS bench_raw")
         conn.execute("CREATE TABLE bench_raw (id serial PRIMARY KEY, data jsonb, "
                      "created_at timestamptz DEFAULT now())")
-    counts = [0] * THREADS
-    barrier = threading.Barrier(THREADS + 1)
+
+
+def raw_throughput(dsn: str, body: dict[str, Any], seconds: float, threads: int) -> float:
+    """Durable single-row INSERT+COMMITs per second of the same JSON from ``threads`` threads."""
+    reset_raw_table(dsn)
+    counts = [0] * threads
+    barrier = threading.Barrier(threads + 1)
     stop_at: list[float] = []
 
     def worker(index: int) -> None:
@@ -270,12 +288,12 @@ def raw_throughput(dsn: str, body: dict[str, Any], seconds: float) -> float:
                 n += 1
             counts[index] = n
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for t in threads:
+    workers = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for t in workers:
         t.start()
     stop_at.append(time.monotonic() + seconds)
     barrier.wait()
-    for t in threads:
+    for t in workers:
         t.join()
     return sum(counts) / seconds
 
@@ -386,19 +404,46 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def table(app_rate: float, raw_rate: float, statuses: Counter[int],
-          times: dict[str, list[float]]) -> str:
+@dataclass
+class Throughput:
+    """The rates of part 1 (per second) and the load results behind the HTTP ones."""
+
+    app: float
+    app_load: LoadResult
+    floor: float
+    floor_load: LoadResult
+    raw: float
+    raw_single: float
+
+
+def table(tp: Throughput, times: dict[str, list[float]]) -> str:
     """The markdown result table."""
-    ratio = app_rate / raw_rate if raw_rate else 0.0
+    ratio = tp.app / tp.raw if tp.raw else 0.0
     verdict = "meets" if ratio >= RATIO_TARGET else "MISSES"
+
+    def lat(load: LoadResult) -> tuple[str, str]:
+        if not load.latencies:
+            return "–", "–"
+        return ms(statistics.median(load.latencies)), ms(p95(load.latencies))
+
+    app_med, app_p95 = lat(tp.app_load)
+    floor_med, floor_p95 = lat(tp.floor_load)
     lines = [
         "| metric | median | p95 | raw baseline | ratio |",
         "|---|---|---|---|---|",
-        f"| {REPORT_ROWS}-row hours reports stored/s (API via gunicorn -w 4, {THREADS} clients, "
-        f"{APP_SECONDS:.0f} s) | {app_rate:.1f}/s | – | {raw_rate:.1f}/s psycopg INSERT+COMMIT "
-        f"({THREADS} threads, {RAW_SECONDS:.0f} s) | {ratio:.2f} ({verdict} target "
-        f">= {RATIO_TARGET}) |",
+        f"| {REPORT_ROWS}-row hours reports stored/s: PLUS API under gunicorn -w {WORKERS}, "
+        f"{THREADS} concurrent clients, {APP_SECONDS:.0f} s (latency under load in the "
+        f"median/p95 columns) | **{tp.app:.0f}/s** ({app_med}) | {app_p95} | {tp.raw:.0f}/s "
+        f"psycopg INSERT+COMMIT, {THREADS} threads, {RAW_SECONDS:.0f} s | **{ratio:.3f}** "
+        f"({verdict} target >= {RATIO_TARGET}) |",
+        f"| the same, against one raw connection | | | {tp.raw_single:.0f}/s psycopg "
+        f"INSERT+COMMIT, 1 connection | {tp.app / tp.raw_single:.3f} |" if tp.raw_single else "",
+        f"| floor: bare WSGI app doing only the raw INSERT+COMMIT, same gunicorn and clients "
+        f"| {tp.floor:.0f}/s ({floor_med}) | {floor_p95} | {tp.raw:.0f}/s, {THREADS} threads "
+        f"| {tp.floor / tp.raw:.3f} (PLUS = {tp.app / tp.floor:.3f} of the floor) |"
+        if tp.raw and tp.floor else "",
     ]
+    lines = [line for line in lines if line]
     raw = times.pop("raw")
     for name, values in times.items():
         base = ratio_cell = "–"
@@ -407,9 +452,10 @@ def table(app_rate: float, raw_rate: float, statuses: Counter[int],
             ratio_cell = f"{statistics.median(values) / statistics.median(raw):.1f}x raw"
         lines.append(f"| {name} | {ms(statistics.median(values))} | {ms(p95(values))} | {base} "
                      f"| {ratio_cell} |")
-    codes = ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))
     lines.append("")
-    lines.append(f"Throughput run answers by status: {codes}.")
+    for label, load in (("PLUS", tp.app_load), ("floor", tp.floor_load)):
+        codes = ", ".join(f"{code}: {n}" for code, n in sorted(load.statuses.items()))
+        lines.append(f"{label} run answers by status: {codes}.  ")
     return "\n".join(lines)
 
 
@@ -432,13 +478,18 @@ def main(argv: list[str] | None = None) -> int:
             usernames, assignments = prepare(app)
             proc, base = start_gunicorn(url, workdir)
             log(f"gunicorn at {base}; posting for {APP_SECONDS:.0f} s")
-            app_rate, statuses = app_throughput(base, usernames, APP_SECONDS)
-            proc.terminate()
-            proc.wait(timeout=30)
+            app_rate, app_load = app_throughput(base, usernames, APP_SECONDS)
+            stop(proc)
             proc = None
-            log(f"app {app_rate:.1f}/s; raw inserts for {RAW_SECONDS:.0f} s")
-            raw_rate = raw_throughput(dsn, report(assignments, REPORT_ROWS), RAW_SECONDS)
-            log(f"raw {raw_rate:.1f}/s; 500-row report x{REPETITIONS}")
+            body = report(assignments, REPORT_ROWS)
+            log(f"app {app_rate:.1f}/s; the bare WSGI floor for {APP_SECONDS:.0f} s")
+            floor_rate, floor_load = floor_throughput(url, dsn, workdir, body, APP_SECONDS)
+            log(f"floor {floor_rate:.1f}/s; raw inserts for {RAW_SECONDS:.0f} s")
+            raw_rate = raw_throughput(dsn, body, RAW_SECONDS, THREADS)
+            raw_single = raw_throughput(dsn, body, RAW_SECONDS, 1)
+            log(f"raw {raw_rate:.1f}/s ({raw_single:.1f}/s on one connection); "
+                f"500-row report x{REPETITIONS}")
+            tp = Throughput(app_rate, app_load, floor_rate, floor_load, raw_rate, raw_single)
             times = big_report(app, dsn, usernames[0], assignments)
             from portal.extensions import db
 
@@ -446,11 +497,10 @@ def main(argv: list[str] | None = None) -> int:
                 db.engine.dispose()
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
+            stop(proc)
         if not args.keep:
             drop_database(url)
-    result = table(app_rate, raw_rate, statuses, times)
+    result = table(tp, times)
     load = os.getloadavg()
     header = (
         "# Form submission benchmark (PostgreSQL)\n\n"
