@@ -46,6 +46,10 @@ UPLOAD_FOLDER: str = _env("PLUS_UPLOAD_FOLDER", str(INSTANCE_DIR / "documents"))
 MAX_UPLOAD_BYTES: int = _env_int("PLUS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Flask's hard request limit, a little above the upload limit so the form can answer nicely.
 MAX_CONTENT_LENGTH: int = MAX_UPLOAD_BYTES + 1024 * 1024
+# How long a file uploaded ahead of its submission (the @formio/js renderer) waits for it,
+# and how many such files one portal user may have waiting.
+PENDING_UPLOAD_TTL_HOURS: int = _env_int("PLUS_PENDING_UPLOAD_TTL_HOURS", 24)
+MAX_PENDING_UPLOADS: int = _env_int("PLUS_MAX_PENDING_UPLOADS", 30)
 # File extensions accepted for uploads, with the MIME types we expect for them.
 ALLOWED_UPLOAD_TYPES: dict[str, str] = {
     "pdf": "application/pdf",

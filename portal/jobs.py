@@ -16,7 +16,7 @@ from flask_babel import force_locale
 
 from portal.extensions import db
 from portal.models import PlusUser
-from portal.services import access, audit, documents, exports, worklist
+from portal.services import access, audit, documents, exports, uploads, worklist
 from portal.services.rules import today
 
 
@@ -62,3 +62,9 @@ def worklist_counts(user_id: int) -> dict[str, int]:
     counts = {name: len(rows) for name, rows in vars(wl).items()}
     counts["total"] = wl.total
     return counts
+
+
+@shared_task
+def remove_expired_uploads() -> int:
+    """Remove files uploaded ahead of a submission that never came (see BEAT_SCHEDULE)."""
+    return uploads.remove_expired(db.session)

@@ -12,6 +12,15 @@ from portal.extensions import celery_app
 
 # Modules whose tasks the worker registers when it starts.
 TASK_MODULES = ["portal.jobs"]
+# Periodic tasks for `celery beat` (run one beat only). A CELERY setting "beat_schedule"
+# replaces this.
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # Uploads wait a day for their submission (PENDING_UPLOAD_TTL_HOURS); hourly is plenty.
+    "remove-expired-uploads": {
+        "task": "portal.jobs.remove_expired_uploads",
+        "schedule": 3600.0,
+    },
+}
 
 
 def celery_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -54,7 +63,9 @@ _bound: dict[str, Flask] = {}
 def init_celery(app: Flask) -> None:
     """Configure the shared Celery app from the Flask config and bind it to ``app``."""
     _bound["app"] = app
-    celery_app.config_from_object(celery_settings(app.config))
+    settings = celery_settings(app.config)
+    celery_app.config_from_object(settings)
+    celery_app.conf.beat_schedule = settings.get("beat_schedule", BEAT_SCHEDULE)
     celery_app.conf.include = TASK_MODULES
     celery_app.Task = FlaskTask
     celery_app.set_default()

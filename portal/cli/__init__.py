@@ -24,20 +24,47 @@ def init_command() -> None:
 @plus.command("seed-demo")
 @click.option("--clients", default=500, show_default=True, help="How many clients to create.")
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
-@click.option("--if-empty", is_flag=True, help="Do nothing when clients already exist.")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Do nothing when clients already exist (but add the demo portal submissions once, "
+    "if there are no submissions at all).",
+)
 def seed_demo_command(clients: int, seed: int, if_empty: bool) -> None:
-    """Create demo units, users and realistic Latvian client data."""
+    """Create demo units, users, realistic Latvian client data and portal submissions."""
     from portal.extensions import db
-    from portal.models import Client
+    from portal.models import Client, Submission
     from portal.services import setup
 
-    if if_empty and db.session.execute(select(func.count(Client.id))).scalar_one() > 0:
-        click.echo("Demo data already present; nothing to do.")
+    session = db.session
+    if if_empty and session.execute(select(func.count(Client.id))).scalar_one() > 0:
+        # A database seeded before demo submissions existed still gets them, once.
+        if session.execute(select(func.count(Submission.id))).scalar_one() == 0:
+            _seed_submissions(seed)
+        else:
+            click.echo("Demo data already present; nothing to do.")
         return
     started = time.monotonic()
-    counts = setup.seed_demo(db.session, current_app.appbuilder.sm, clients=clients, seed=seed)
+    counts = setup.seed_demo(session, current_app.appbuilder.sm, clients=clients, seed=seed)
     click.echo(
         f"Seeded {counts.get('client', 0)} clients and {counts.get('case', 0)} cases "
+        f"in {time.monotonic() - started:.1f} s."
+    )
+    _seed_submissions(seed)
+
+
+def _seed_submissions(seed: int) -> None:
+    from portal.extensions import db
+    from portal.services import demo_submissions
+
+    started = time.monotonic()
+    statuses = demo_submissions.seed_submissions(db.session, current_app.appbuilder.sm, seed=seed)
+    if not statuses:
+        click.echo("No demo portal submissions made (forms not loaded, or already there).")
+        return
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+    click.echo(
+        f"Seeded {statuses.total()} portal submissions ({summary}) "
         f"in {time.monotonic() - started:.1f} s."
     )
 
@@ -68,6 +95,16 @@ def load_forms_command(directory: str) -> None:
         click.echo(f"Published new versions of {len(changed)} forms: {', '.join(changed)}.")
     else:
         click.echo("Form definitions are up to date.")
+
+
+@plus.command("remove-expired-uploads")
+def remove_expired_uploads_command() -> None:
+    """Remove files uploaded ahead of a submission that never came (rows and files)."""
+    from portal.extensions import db
+    from portal.services import uploads
+
+    removed = uploads.remove_expired(db.session)
+    click.echo(f"Removed {removed} expired pending uploads.")
 
 
 @plus.command("demo-logins")

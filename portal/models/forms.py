@@ -188,6 +188,33 @@ class SubmissionAttachment(Model):
     submission: Mapped[Submission] = relationship(back_populates="attachments")
 
 
+class PendingUpload(Model):
+    """A file a portal user uploaded ahead of submitting a form (the ``@formio/js`` renderer's
+    ``url`` storage), waiting for the submission that names it.
+
+    The submission consumes it (the row goes, the stored bytes become a
+    ``SubmissionAttachment``); unclaimed ones are removed when they expire.
+    """
+
+    __tablename__ = "pending_upload"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False, index=True)
+    # Only the SHA-256 of the token the renderer holds is stored (as for invitations).
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    form_key: Mapped[str] = mapped_column(String(60), nullable=False)
+    version_id: Mapped[int] = mapped_column(ForeignKey("form_version.id"), nullable=False)
+    component_key: Mapped[str] = mapped_column(String(100), nullable=False)
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    # Indexed for the clean-up, which looks for the expired ones.
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+
+
 class OutgoingNotice(Model):
     """A notice queued for a person's official e-address (sent by the e-address connector)."""
 

@@ -279,7 +279,7 @@ def _submit(page: pages.FormPage, key: str, state: formview.FormState, idem: str
     if result.submission is not None:
         if not result.duplicate:
             flash(_("Thank you. Your information was received."), "success")
-        return redirect(url_for("portal.submission", submission_id=result.submission.id), 303)
+        return redirect(url_for("portal.submission", submission_id=result.submission_id), 303)
     # Refused (403: a client not linked to the user; 422: invalid): the form again, as typed.
     status = result.status_code if result.status_code in (400, 403, 422) else 422
     return _render_form(page, state, idem, result.errors), status

@@ -27,7 +27,11 @@ _actor: contextvars.ContextVar[tuple[int | None, str | None]] = contextvars.Cont
 )
 
 # Tables whose changes are not case data (or are the history itself).
-_NOT_AUDITED = {"change_log", "access_log", "case_number_counter", "eservice_use"}
+# pending_upload: a file waiting for its submission is not case data; the submission and its
+# attachment that take it over are audited.
+_NOT_AUDITED = {
+    "change_log", "access_log", "case_number_counter", "eservice_use", "pending_upload",
+}
 # Columns whose values never go into the history in clear text.
 _SECRET_COLUMNS = {"password"}
 

@@ -64,6 +64,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.services import access, audit, documents, portal_scope, usage
+from portal.services import uploads as uploads_service
 from portal.services.errors import (
     AccessDenied,
     IllegalTransition,
@@ -129,6 +130,15 @@ class SubmitResult:
     errors: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     duplicate: bool = False
     status_code: int = 201
+    #: the stored submission's id and status, read before the commit expired ``submission``
+    #: (so answering does not cost a reload)
+    submission_id: int | None = None
+    status: SubmissionStatus | None = None
+
+    def __post_init__(self) -> None:
+        if self.submission is not None and self.submission_id is None:
+            self.submission_id = self.submission.id
+            self.status = self.submission.status
 
     @property
     def ok(self) -> bool:
@@ -143,10 +153,13 @@ def _fail(status: int, errors: Mapping[str, list[str]]) -> SubmitResult:
 @dataclass
 class _Upload:
     component_key: str
-    storage: FileStorage
+    storage: FileStorage | None
     filename: str
     content_type: str
     size: int
+    # A file the renderer uploaded ahead (``portal.services.uploads``): its bytes are stored
+    # already, and the row is consumed with the submission.
+    pending: models.PendingUpload | None = None
 
 
 def submit(
@@ -208,7 +221,7 @@ def _submit(
     links = portal_scope.linked_clients(session, actor)
     options = portal_scope.options_for(session, actor, defn, links)
     data = dict(data)
-    errors, uploads = _take_uploads(defn, data, files or {})
+    errors, uploads = _take_uploads(defn, data, files or {}, session, actor, form_key)
 
     foreign = _foreign_references(defn, data, options)
     if foreign:
@@ -255,9 +268,17 @@ def _store(
             session.add(submission)
             session.flush()
             for upload in uploads:
-                upload.storage.stream.seek(0)
-                key, size, digest = documents.store(upload.storage.stream)
-                stored_keys.append(key)
+                if upload.pending is not None:
+                    # Stored at upload time; taking the row makes the bytes this
+                    # submission's (or refuses, if another transaction took it first).
+                    uploads_service.consume(session, upload.pending)
+                    key, size, digest = (upload.pending.storage_key, upload.size,
+                                         upload.pending.sha256)
+                else:
+                    assert upload.storage is not None
+                    upload.storage.stream.seek(0)
+                    key, size, digest = documents.store(upload.storage.stream)
+                    stored_keys.append(key)
                 session.add(SubmissionAttachment(
                     submission_id=submission.id,
                     component_key=upload.component_key,
@@ -270,6 +291,7 @@ def _store(
             usage.record_use(session, actor, service, usage.SUBMISSION,
                              submission_id=submission.id)
             session.flush()
+        result = SubmitResult(submission=submission, status_code=201)
         session.commit()
     except IntegrityError:
         # Two requests with the same key raced past the lookup: the unique constraint let
@@ -280,11 +302,15 @@ def _store(
         if stored is None:
             raise
         return SubmitResult(submission=stored, duplicate=True, status_code=200)
+    except uploads_service.UploadUnavailable as exc:
+        session.rollback()
+        _remove(stored_keys)
+        return _fail(422, {exc.field or FORM: [str(exc.message)]})
     except BaseException:
         session.rollback()
         _remove(stored_keys)
         raise
-    return SubmitResult(submission=submission, status_code=201)
+    return result
 
 
 def _remove(keys: list[str]) -> None:
@@ -317,11 +343,21 @@ def _published(session: Session, form_key: Any) -> tuple[FormDefinition, FormVer
 
 
 def _take_uploads(
-    defn: fe.FormDefinition, data: dict[str, Any], files: Mapping[str, Iterable[FileStorage]]
+    defn: fe.FormDefinition,
+    data: dict[str, Any],
+    files: Mapping[str, Iterable[FileStorage]],
+    session: Session,
+    actor: access.Actor,
+    form_key: str,
 ) -> tuple[dict[str, list[str]], list[_Upload]]:
-    """Check uploaded files and put their descriptions into ``data`` for validation."""
-    errors: dict[str, list[str]] = {}
-    uploads: list[_Upload] = []
+    """Check uploaded files and put their descriptions into ``data`` for validation.
+
+    Files come with the request (the server-rendered form), or were uploaded ahead by the
+    ``@formio/js`` renderer and are named by the posted file values (:func:`_take_pending`).
+    Either way ``data`` then holds descriptions we made from the file itself, in one shape,
+    so validation and the stored data do not depend on the path.
+    """
+    errors, uploads = _take_pending(defn, data, files, session, actor, form_key)
     for key, storages in files.items():
         chosen = [s for s in storages if s is not None and s.filename]
         comp = defn.inputs.get(key)
@@ -346,6 +382,47 @@ def _take_uploads(
                 "name": name, "originalName": name, "size": size, "type": content_type,
                 "storage": "portal",
             })
+        data[key] = descriptions
+    return errors, uploads
+
+
+def _take_pending(
+    defn: fe.FormDefinition,
+    data: dict[str, Any],
+    files: Mapping[str, Iterable[FileStorage]],
+    session: Session,
+    actor: access.Actor,
+    form_key: str,
+) -> tuple[dict[str, list[str]], list[_Upload]]:
+    """Resolve posted file values that name uploads made ahead (top-level components only).
+
+    A component whose files came with the request is left to the multipart code; values that
+    are not lists of objects are left to validation (it reports the wrong type).
+    """
+    errors: dict[str, list[str]] = {}
+    uploads: list[_Upload] = []
+    assert actor.user_id is not None
+    for key, comp in defn.inputs.items():
+        value = data.get(key)
+        if (comp.type != "file" or "." in key or key in files or not value
+                or not isinstance(value, list) or not all(isinstance(v, dict) for v in value)):
+            continue
+        descriptions = []
+        for item in value:
+            try:
+                pending = uploads_service.claim(session, user_id=actor.user_id,
+                                                form_key=form_key, component_key=key,
+                                                value=item)
+            except uploads_service.UploadUnavailable as exc:
+                message = str(exc.message)
+                if message not in errors.get(key, []):
+                    errors.setdefault(key, []).append(message)
+                continue
+            if any(u.pending is pending for u in uploads):
+                continue  # the same upload named twice is one file
+            uploads.append(_Upload(key, None, pending.filename, pending.content_type,
+                                   pending.size_bytes, pending=pending))
+            descriptions.append(uploads_service.describe(pending))
         data[key] = descriptions
     return errors, uploads
 
