@@ -120,7 +120,8 @@ def _link_portal_users(session: Session, sm: Any, unit: TerritorialUnit, officer
     if volunteer_id is not None and supervised is not None:
         session.add(VolunteerTask(case_id=supervised, volunteer_id=volunteer_id,
                                   task="Atbalsts darba meklēšanā un ikdienas plānošanā",
-                                  start_date=dt.date.today()))
+                                  # begun before the demo task reports it is the subject of
+                                  start_date=dt.date.today() - dt.timedelta(days=60)))
     _user(sm, "client", "Klients", "Demo", Role.CLIENT, client_id=client_id)
     _user(sm, "employer", "Darba", "Devējs", Role.EMPLOYER, employer_id=employer_id)
     _user(sm, "volunteer", "Brīvprātīgais", "Demo", Role.VOLUNTEER, volunteer_id=volunteer_id)

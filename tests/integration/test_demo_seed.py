@@ -1,31 +1,52 @@
-"""The demo data generator on a bare SQLite database (no Flask app): determinism and sanity."""
+"""The demo data generator: determinism and sanity.
+
+The generator itself runs on a bare SQLite database (no Flask app); the demo portal
+submissions need the app and run on a database of their own (SQLite, or PostgreSQL when
+DATABASE_URL says so).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, event, func, select
+from flask import Flask
+from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from portal.models import (
+    Audience,
     Case,
     CaseFunction,
     CaseNumberCounter,
+    ChangeLog,
     Client,
     Decision,
     Employer,
     EmployerType,
+    EServiceUse,
     EvaluationReportRequest,
     HoursLog,
     Mediation,
     MediationParty,
     Meeting,
     Model,
+    NoShow,
+    OutgoingNotice,
     PartyRole,
+    ReportedBy,
+    Submission,
+    SubmissionStatus,
     TerritorialUnit,
     Volunteer,
     VolunteerType,
@@ -33,7 +54,10 @@ from portal.models import (
     WorkScheduleEntry,
 )
 from portal.services import personal_code
+from portal.services.access import Actor
 from portal.services.demo_seed import UNIT_SPECS, ensure_units, seed_demo
+from tests.conftest import DATABASE_URL, base_config
+from tests.integration.submission_data import FORMDEFS
 
 TODAY = dt.date(2025, 3, 14)
 CLIENTS = 300
@@ -296,3 +320,270 @@ def test_officers_are_assigned_per_unit_and_numbering_continues(tmp_path: Path) 
             session.scalars(select(Case.officer_id).where(Case.officer_id.is_not(None)))
         ) <= {7, 8}
     engine.dispose()
+
+
+# --- Demo portal submissions (needs the Flask app: translations, upload folder, FAB users) -----
+
+PORTAL_CLIENTS = 300
+PORTAL_SEED = 1
+EVERY_STATUS = {status.value for status in SubmissionStatus}
+
+
+def _fresh_database(tmp: Path) -> tuple[str, Callable[[], None]]:
+    """A new empty database: a SQLite file, or one more on the DATABASE_URL PostgreSQL server."""
+    if not DATABASE_URL.startswith(("postgres://", "postgresql")):
+        return f"sqlite:///{tmp / 'demo-portal.db'}", lambda: None
+    url = make_url(DATABASE_URL)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    name = f"plus_demo_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@dataclass
+class DemoPortal:
+    app: Flask
+    statuses: Counter[str]
+    without_forms: Counter[str]  # seed_submissions before `load-forms`
+
+
+def _seed_portal(tmp: Path, url: str) -> DemoPortal:
+    """What `make run` does: migrate, roles, seed the demo data, load forms, submissions."""
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.extensions import db
+    from portal.services import demo_submissions, forms, setup
+
+    app = create_app(base_config(tmp, SQLALCHEMY_DATABASE_URI=url))
+    with app.app_context():
+        upgrade(directory=str(Path(app.root_path) / "migrations"))
+        sm = app.appbuilder.sm
+        setup.seed_demo(db.session, sm, clients=PORTAL_CLIENTS, seed=PORTAL_SEED)
+        # Forms not loaded yet (seed_demo called directly): nothing is made, nothing breaks.
+        without_forms = demo_submissions.seed_submissions(db.session, sm, seed=PORTAL_SEED)
+        forms.load_forms(db.session, FORMDEFS)
+        db.session.commit()
+        statuses = demo_submissions.seed_submissions(db.session, sm, seed=PORTAL_SEED)
+        db.session.remove()
+    return DemoPortal(app, statuses, without_forms)
+
+
+@pytest.fixture(scope="module")
+def demo(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoPortal]:
+    """The demo data with its portal submissions, in a database of its own.
+
+    Depends on the session ``app`` only to hand Celery back to it afterwards (building
+    another app rebinds the shared Celery app).
+    """
+    from portal.extensions import db
+    from portal.tasks import init_celery
+
+    tmp = tmp_path_factory.mktemp("demo-portal")
+    url, drop = _fresh_database(tmp)
+    try:
+        with warnings_as_errors_from("portal.services.demo_submissions"):
+            demo = _seed_portal(tmp, url)
+        yield demo
+        with demo.app.app_context():
+            db.engine.dispose()
+    finally:
+        drop()
+        init_celery(app)
+
+
+@contextmanager
+def warnings_as_errors_from(logger_name: str) -> Iterator[None]:
+    """Fail when the logger warns: a demo submission the shipped forms refuse is a bug."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger(logger_name)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    assert not records, [r.getMessage() for r in records]
+
+
+@pytest.fixture()
+def portal_db(demo: DemoPortal) -> Iterator[Session]:
+    from portal.extensions import db
+
+    with demo.app.test_request_context():
+        yield db.session
+        db.session.rollback()
+        db.session.remove()
+
+
+def _demo_user(demo: DemoPortal, username: str) -> Any:
+    return demo.app.appbuilder.sm.find_user(username=username)
+
+
+def _demo_submissions(session: Session) -> list[Submission]:
+    from portal.services.demo_submissions import DEMO_KEY_PREFIX
+
+    return list(session.scalars(
+        select(Submission)
+        .where(Submission.idempotency_key.startswith(DEMO_KEY_PREFIX))
+        .order_by(Submission.id)
+    ))
+
+
+def _form_key(submission: Submission) -> str:
+    return submission.version.definition.key
+
+
+def test_portal_submissions_cover_the_lifecycle(demo: DemoPortal, portal_db: Session) -> None:
+    assert demo.without_forms == Counter()
+    assert set(demo.statuses) == EVERY_STATUS
+    stored = _demo_submissions(portal_db)
+    assert 10 <= len(stored) <= 30
+    assert Counter(s.status.value for s in stored) == demo.statuses
+    for s in stored:
+        processed = s.status is not SubmissionStatus.RECEIVED
+        assert (s.processed_by_id is not None) == processed
+        if s.status is SubmissionStatus.REJECTED:
+            assert s.rejection_reason
+        if s.status is SubmissionStatus.ANSWERED:
+            assert s.reply and s.replied_at
+    assert any(s.status is SubmissionStatus.ANSWERED and s.rejection_reason for s in stored)
+    assert any(s.status is SubmissionStatus.ANSWERED and not s.rejection_reason for s in stored)
+    # Every submission counted once as a use of its e-service.
+    uses = portal_db.scalars(select(EServiceUse.submission_id).where(
+        EServiceUse.submission_id.in_([s.id for s in stored]))).all()
+    assert sorted(uses) == [s.id for s in stored]
+
+
+def test_the_demo_officer_sees_them_in_the_inbox(demo: DemoPortal, portal_db: Session) -> None:
+    from portal.services import submissions
+
+    officer = Actor.of(_demo_user(demo, "officer"))
+    inbox = submissions.inbox(portal_db, officer, limit=1000)
+    assert {s.audience for s in inbox} == set(Audience)
+    assert {s.status for s in inbox} == set(SubmissionStatus)
+    assert {"hours_worked", "no_show", "change_of_residence",
+            "explanation_of_absence_or_violation", "task_report"} <= {_form_key(s) for s in inbox}
+    assert all(s.unit_id == officer.unit_id for s in inbox)
+
+
+def test_each_portal_login_lists_its_own(demo: DemoPortal, portal_db: Session) -> None:
+    from portal.services import submissions
+
+    for username, audience in (("client", Audience.CLIENT), ("employer", Audience.EMPLOYER),
+                               ("volunteer", Audience.VOLUNTEER)):
+        user = _demo_user(demo, username)
+        mine = submissions.mine(portal_db, user)
+        assert mine, username
+        assert all(s.submitted_by_id == user.id and s.audience is audience for s in mine)
+    client = _demo_user(demo, "client")
+    assert all(s.client_id == client.client_id
+               for s in submissions.mine(portal_db, client))
+
+
+def test_accepted_hours_are_confirmed_on_the_case(demo: DemoPortal, portal_db: Session) -> None:
+    from portal.services import case_file
+
+    accepted = [
+        s for s in _demo_submissions(portal_db)
+        if _form_key(s) == "hours_worked" and s.processed_at is not None
+        and s.rejection_reason is None
+    ]
+    assert accepted
+    for s in accepted:
+        rows = s.data["hours"]
+        assert len(rows) >= 2
+        reported = Decimal(0)
+        for row in rows:
+            log = portal_db.scalars(select(HoursLog).where(
+                HoursLog.assignment_id == int(row["client"]),
+                HoursLog.work_date == dt.date.fromisoformat(row["date"]),
+            )).one()
+            assert log.hours == Decimal(str(row["hours"]))
+            assert log.confirmed and log.confirmed_by_id == s.processed_by_id
+            reported += log.hours
+        assert case_file.hours_done(portal_db, s.case_id) >= reported
+        created = portal_db.scalars(select(ChangeLog.entity_id).where(
+            ChangeLog.source == f"submission:{s.id}", ChangeLog.entity == "HoursLog",
+            ChangeLog.action == "create")).all()
+        assert len(created) == len(rows)
+    # The demo client's own case has a report the employer sent and the officer accepted.
+    client = _demo_user(demo, "client")
+    assert any(s.client_id == client.client_id for s in accepted)
+
+
+def test_accepted_intake_is_applied(demo: DemoPortal, portal_db: Session) -> None:
+    by_form = {_form_key(s): s for s in _demo_submissions(portal_db)}
+    residence = by_form["change_of_residence"]
+    assert residence.processed_at is not None and residence.rejection_reason is None
+    client = portal_db.get(Client, residence.client_id)
+    assert client.address == residence.data["new_address"]
+    assert client.phone == residence.data["phone"]
+    assert portal_db.scalars(select(ChangeLog).where(
+        ChangeLog.source == f"submission:{residence.id}", ChangeLog.entity == "Client")).first()
+    no_shows = [s for s in _demo_submissions(portal_db)
+                if _form_key(s) == "no_show" and s.rejection_reason is None
+                and s.processed_at is not None]
+    assert no_shows
+    for s in no_shows:
+        assert portal_db.scalars(select(NoShow).where(
+            NoShow.assignment_id == int(s.data["client"]),
+            NoShow.event_date == dt.date.fromisoformat(s.data["event_date"]),
+            NoShow.reported_by == ReportedBy.EMPLOYER)).first()
+    # The absence explanation came with its certificate, stored like any upload.
+    assert any(s.attachments for s in _demo_submissions(portal_db)
+               if _form_key(s) == "explanation_of_absence_or_violation")
+
+
+def test_partner_replies_are_queued_as_notices(demo: DemoPortal, portal_db: Session) -> None:
+    answered = [s for s in _demo_submissions(portal_db)
+                if s.status is SubmissionStatus.ANSWERED and s.audience is not Audience.CLIENT]
+    assert answered
+    notices = portal_db.scalars(select(OutgoingNotice.submission_id)).all()
+    assert {s.id for s in answered} <= set(notices)
+
+
+def test_seeding_portal_submissions_again_changes_nothing(
+    demo: DemoPortal, portal_db: Session
+) -> None:
+    from portal.services import demo_submissions
+
+    before = [(s.id, s.status, s.data) for s in _demo_submissions(portal_db)]
+    again = demo_submissions.seed_submissions(portal_db, demo.app.appbuilder.sm,
+                                              seed=PORTAL_SEED)
+    assert again == Counter()
+    portal_db.expire_all()
+    assert [(s.id, s.status, s.data) for s in _demo_submissions(portal_db)] == before
+
+
+def test_portal_submissions_are_deterministic(
+    app: Flask, demo: DemoPortal, portal_db: Session, tmp_path: Path
+) -> None:
+    """The same seed on a fresh database (SQLite, whatever the first one was) gives the same."""
+    from portal.extensions import db
+
+    def snapshot(session: Session) -> list[tuple[Any, ...]]:
+        return [(s.idempotency_key, _form_key(s), s.status, s.client_id, s.case_id, s.data,
+                 s.rejection_reason, s.reply) for s in _demo_submissions(session)]
+
+    ours = snapshot(portal_db)
+    other = _seed_portal(tmp_path, f"sqlite:///{tmp_path / 'again.db'}")
+    try:
+        with other.app.app_context():
+            assert snapshot(db.session) == ours
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        from portal.tasks import init_celery
+
+        init_celery(app)
