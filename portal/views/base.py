@@ -72,6 +72,12 @@ class PlusInterface(SQLAInterface):
             ) from exc
 
 
+#: the most rows one list page shows, whatever ``psize_<View>`` asks for
+MAX_PAGE_SIZE = 100
+#: beyond any list we hold; keeps the OFFSET a database integer
+MAX_PAGE = 1_000_000
+
+
 class ScopedModelView(ModelView):
     """A ModelView whose rows pass through ``portal.services.access``.
 
@@ -87,6 +93,7 @@ class ScopedModelView(ModelView):
     def __init__(self, **kwargs: Any) -> None:
         model = self.datamodel.obj
         self._install_enum_fields(model)
+        self._install_datetime_fields(model)
         self.validators_columns = self._column_validators(model)
         self.base_filters = scoped(model)
         query_rel = dict(getattr(self, "add_form_query_rel_fields", None) or {})
@@ -220,6 +227,70 @@ class ScopedModelView(ModelView):
         self.search_form_extra_fields = search_extra
         self.add_form_extra_fields = add_extra
         self.edit_form_extra_fields = edit_extra
+
+    def _install_datetime_fields(self, model: type) -> None:
+        # FAB's DateTimeField shows the stored UTC value with seconds and offset, which its
+        # own parser then refuses; ours shows and reads local time (see LocalDateTimeField).
+        # Search forms keep FAB's field: its filters parse the value themselves.
+        from sqlalchemy import DateTime
+        from wtforms.validators import DataRequired, Optional
+
+        from portal.views.fields import LocalDateTimeField
+
+        columns = set(self.add_columns or []) | set(self.edit_columns or [])
+        add_extra = dict(getattr(self, "add_form_extra_fields", None) or {})
+        edit_extra = dict(getattr(self, "edit_form_extra_fields", None) or {})
+        for col in model.__table__.columns:
+            if col.key not in columns:
+                continue
+            kind = getattr(col.type, "impl", col.type)  # UTCDateTime decorates a DateTime
+            if not isinstance(kind, DateTime):
+                continue
+            label = (self.label_columns or {}).get(col.key, col.key.replace("_", " ").capitalize())
+            field = LocalDateTimeField(
+                label=label,
+                description=(self.description_columns or {}).get(col.key, ""),
+                naive_utc=not kind.timezone,
+                validators=[
+                    # DataRequired, not InputRequired: blanks parse to no value, not an error.
+                    Optional() if col.nullable else DataRequired(),
+                    *(self.validators_columns or {}).get(col.key, []),
+                ],
+            )
+            add_extra.setdefault(col.key, field)
+            edit_extra.setdefault(col.key, field)
+        self.add_form_extra_fields = add_extra
+        self.edit_form_extra_fields = edit_extra
+
+    def _get_list_widget(  # type: ignore[override]
+        self,
+        filters: Any,
+        actions: Any = None,
+        order_column: str = "",
+        order_direction: str = "",
+        page: int | None = None,
+        page_size: int | None = None,
+        widgets: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        """FAB's list, with the URL's paging and order kept to what the view allows.
+
+        FAB takes ``psize_``, ``page_`` and ``_oc_`` from the URL as they come: any page size
+        (a whole table in one page), any offset, any column name into ORDER BY.
+        """
+        if order_column and order_column not in (self.order_columns or []):
+            order_column, order_direction = "", ""
+        if order_direction not in ("asc", "desc"):
+            order_direction = "asc" if order_column else ""
+        if page is not None:
+            page = min(max(page, 0), MAX_PAGE)
+        if page_size is not None:
+            page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+        return super()._get_list_widget(
+            filters, actions=actions, order_column=order_column,
+            order_direction=order_direction, page=page, page_size=page_size, widgets=widgets,
+            **kwargs,
+        )
 
     def _column_validators(self, model: type) -> dict[str, list[Any]]:
         """The view's validators per column, followed by the column's storage limits."""

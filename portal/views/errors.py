@@ -8,9 +8,10 @@ clients of the REST API never have to parse HTML.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -87,3 +88,20 @@ def register_error_handlers(app: Flask) -> None:
     for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, http_error)
     app.register_error_handler(500, server_error)
+    app.before_request(reject_bad_list_arguments)
+
+
+#: FAB's list paging arguments, which it reads with a bare ``int()`` (junk would be a 500)
+_LIST_NUMBER_ARG = re.compile(r"^(page|psize)_")
+_SMALL_INT = re.compile(r"^[0-9]{1,9}$")
+
+
+def reject_bad_list_arguments() -> None:
+    """Answer 400 to a list URL whose page or page size is not a small whole number.
+
+    A tampered or mistyped link gets the friendly "bad request" page instead of an error
+    deep in FAB's list code; the views clamp the numbers that pass (``ScopedModelView``).
+    """
+    for name, value in request.args.items(multi=True):
+        if _LIST_NUMBER_ARG.match(name) and not _SMALL_INT.match(value):
+            abort(400)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -21,10 +22,18 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import Enum as SAEnum
-from wtforms import SelectField
+from wtforms import Field, SelectField
 from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import DateTimeLocalInput
 
 from portal.extensions import db
+from portal.formatting import (
+    BadLocalTime,
+    NonexistentLocalTime,
+    local_input,
+    local_zone,
+    parse_localtime,
+)
 from portal.labels import enum_choices
 from portal.models import Case, CaseStatus, Client, ClosureReason
 from portal.services import cases, rules
@@ -66,6 +75,79 @@ class LabelledEnumField(SelectField):
             return
         if not isinstance(self.data, self.enum_cls):
             raise ValidationError(_l("Choose one of the listed values."))
+
+
+class LocalDateTimeInput(DateTimeLocalInput):
+    """The browser's own date-and-time input (no script), styled as FAB's other inputs."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("class", "form-control")
+        return super().__call__(field, **kwargs)
+
+
+class LocalDateTimeField(Field):
+    """A stored UTC timestamp, shown and typed in the service's time zone (Europe/Riga).
+
+    Shows ``YYYY-MM-DDTHH:MM`` (what ``<input type="datetime-local">`` takes and sends);
+    reads that, the same with seconds or a space, and ``DD.MM.YYYY HH:MM`` as lists show it.
+    An autumn time that occurs twice is read as its first occurrence (summer time); a spring
+    time that never occurs is refused. Saving the form unchanged keeps the stored value
+    exactly, its seconds and its side of the autumn hour included.
+    """
+
+    widget = LocalDateTimeInput()
+
+    def __init__(self, *args: Any, naive_utc: bool = False, **kwargs: Any) -> None:
+        #: store a naive UTC value, for a ``DateTime`` column without a time zone
+        self.naive_utc = naive_utc
+        self._with_seconds = False
+        super().__init__(*args, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data and self.process_errors:
+            return str(self.raw_data[0])  # what was typed, beside the message about it
+        if isinstance(self.data, dt.datetime):
+            return local_input(self.data)
+        return ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        text = valuelist[0]
+        self.data = None
+        if not isinstance(text, str) or not text.strip():
+            return  # empty: InputRequired or Optional decides
+        try:
+            utc, self._with_seconds = parse_localtime(text)
+        except NonexistentLocalTime as exc:
+            raise ValueError(str(_l(
+                "This time does not exist: the clocks are put forward an hour that night. "
+                "Enter another time."))) from exc
+        except BadLocalTime as exc:
+            raise ValueError(str(_l(
+                "Enter the date and time as DD.MM.YYYY HH:MM (year from 1900 to 2999)."
+            ))) from exc
+        self.data = utc.replace(tzinfo=None) if self.naive_utc else utc
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()  # one message: the view's rules need a value to check
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        # The form shows minutes only; an unchanged time must not drop the stored seconds
+        # or move a time of the repeated autumn hour to its other occurrence.
+        old = getattr(obj, name, None)
+        if (isinstance(old, dt.datetime) and isinstance(self.data, dt.datetime)
+                and self._wall(old) == self._wall(self.data)):
+            return
+        setattr(obj, name, self.data)
+
+    def _wall(self, value: dt.datetime) -> dt.datetime:
+        """The local wall-clock time to the precision that was typed."""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        wall = value.astimezone(local_zone()).replace(tzinfo=None, microsecond=0)
+        return wall if self._with_seconds else wall.replace(second=0)
 
 
 def _edited_pk() -> int | None:

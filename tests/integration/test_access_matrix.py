@@ -35,7 +35,6 @@ import datetime as dt
 import functools
 import io
 import itertools
-import re
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -470,9 +469,6 @@ class _FormParser(HTMLParser):
             self._textarea = None
 
 
-_ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d)?")
-
-
 def form_fields(html: str) -> dict[str, Any]:
     """Parse the model form of a FAB edit page."""
     parser = _FormParser()
@@ -482,10 +478,6 @@ def form_fields(html: str) -> dict[str, Any]:
         if isinstance(value, str):
             # A textarea's first newline is dropped by browsers; WTForms renders one.
             value = value[1:] if value.startswith("\n") else value
-            # Date-time fields render "2025-01-02 10:00:00.123+00:00" but accept only whole
-            # seconds (a form bug outside this matrix's concern): post what a picker would.
-            if _ISO_DATETIME.fullmatch(value):
-                value = value[:19]
         data[key] = value
     return data
 
