@@ -30,6 +30,7 @@ from portal import i18n
 from portal.extensions import db, security_manager
 from portal.models import PlusUser
 from portal.public import formview, pages
+from portal.public.formio_i18n import formio_texts
 from portal.public.forms import LoginForm, SetPasswordForm
 from portal.public.pages import portal_user_required
 from portal.services import (
@@ -264,7 +265,8 @@ def form_js(key: str) -> Any:
     if page is None:
         abort(404)
     return render_template("portal/form_js.html", page=page, key=key,
-                           idempotency_key=secrets.token_urlsafe(24))
+                           idempotency_key=secrets.token_urlsafe(24),
+                           formio_texts=formio_texts())
 
 
 def _submit(page: pages.FormPage, key: str, state: formview.FormState, idem: str) -> Any:
