@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 # One table for every enum the users see. Keys are (enum class name, value).
 _LABELS: dict[tuple[str, str], object] = {
@@ -43,7 +44,8 @@ _LABELS: dict[tuple[str, str], object] = {
     ("CaseStatus", "active"): _l("Active"),
     ("CaseStatus", "suspended"): _l("Suspended"),
     ("CaseStatus", "closed"): _l("Closed"),
-    ("ClosureReason", "completed"): _l("Completed"),
+    # The sentence or task was carried out, not a "finished" programme participation.
+    ("ClosureReason", "completed"): lazy_pgettext("closure reason", "Completed"),
     ("ClosureReason", "sentence_replaced"): _l("Sentence replaced"),
     ("ClosureReason", "new_offence"): _l("New offence"),
     ("ClosureReason", "decision_revoked"): _l("Decision revoked"),
@@ -51,9 +53,23 @@ _LABELS: dict[tuple[str, str], object] = {
     ("ClosureReason", "death"): _l("Death"),
     ("ClosureReason", "other"): _l("Other"),
     ("DecisionType", "court_judgment"): _l("Court judgment"),
+    ("DecisionType", "court_decision"): _l("Court decision"),
     ("DecisionType", "prosecutor_penalty_order"): _l("Prosecutor's penalty order"),
     ("DecisionType", "prosecutor_decision"): _l("Prosecutor's decision"),
-    ("DecisionType", "prison_request"): _l("Prison administration request"),
+    ("DecisionType", "prison_release_notice"): _l("Prison administration's notice of release"),
+    ("DecisionType", "court_evaluation_request"): _l("Court's request for an evaluation report"),
+    ("DecisionType", "prosecutor_evaluation_request"): _l(
+        "Prosecutor's request for an evaluation report"
+    ),
+    ("DecisionType", "prison_request"): _l(
+        "Prison administration's request for an evaluation report"
+    ),
+    ("DecisionType", "judge_mediation_proposal"): _l("Judge's proposal for mediation"),
+    ("DecisionType", "prosecutor_mediation_request"): _l("Prosecutor's request for mediation"),
+    ("DecisionType", "investigator_mediation_proposal"): _l(
+        "Investigator's proposal for mediation"
+    ),
+    ("DecisionType", "mediation_application"): _l("A party's application for mediation"),
     ("SourceSystem", "tis"): _l("Courts (TIS)"),
     ("SourceSystem", "prois"): _l("Prosecution (ProIS)"),
     ("SourceSystem", "ievp"): _l("Prison administration (IeVP)"),

@@ -6,7 +6,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import LabelledEnum, Model, TimestampMixin, enum_type
@@ -96,10 +106,28 @@ class ClosureReason(LabelledEnum):
 
 
 class DecisionType(LabelledEnum):
+    """What VPD starts work on: a ruling to execute, a request for a report, or a mediation
+    proposal or application (the five core processes of the domain brief)."""
+
+    # Rulings to execute (forced labour, community work, supervision).
     COURT_JUDGMENT = "court_judgment"
+    # A court's decision that is not a judgment, e.g. on conditional early release.
+    COURT_DECISION = "court_decision"
     PROSECUTOR_PENALTY_ORDER = "prosecutor_penalty_order"
+    # E.g. conditional release from criminal liability.
     PROSECUTOR_DECISION = "prosecutor_decision"
+    # Persons released from prison with forced labour or probation supervision (IeVP IS).
+    PRISON_RELEASE_NOTICE = "prison_release_notice"
+    # Requests for an evaluation report (TIS, ProIS; PRISON_REQUEST from IeVP IS).
+    COURT_EVALUATION_REQUEST = "court_evaluation_request"
+    PROSECUTOR_EVALUATION_REQUEST = "prosecutor_evaluation_request"
     PRISON_REQUEST = "prison_request"
+    # Bases for mediation: a judge's proposal (TIS), a prosecutor's request (ProIS), the
+    # investigator's proposal, or a party's own application (also through the portal).
+    JUDGE_MEDIATION_PROPOSAL = "judge_mediation_proposal"
+    PROSECUTOR_MEDIATION_REQUEST = "prosecutor_mediation_request"
+    INVESTIGATOR_MEDIATION_PROPOSAL = "investigator_mediation_proposal"
+    MEDIATION_APPLICATION = "mediation_application"
 
 
 class SourceSystem(LabelledEnum):
@@ -112,9 +140,22 @@ class SourceSystem(LabelledEnum):
 
 
 class Decision(TimestampMixin, Model):
-    """The decision a case executes: a judgment, penalty order, prosecutor's decision or request."""
+    """The basis a case executes: a ruling, a request for a report, a mediation proposal."""
 
     __tablename__ = "decision"
+    # Amounts ordered are never negative (rules.positive_amount); the upper limits are the
+    # screens' plausibility limits and stay in Python. Migration 0006.
+    __table_args__ = (
+        CheckConstraint(
+            "forced_labour_hours >= 0", name="ck_decision_forced_labour_hours_nonnegative"
+        ),
+        CheckConstraint(
+            "community_work_hours >= 0", name="ck_decision_community_work_hours_nonnegative"
+        ),
+        CheckConstraint(
+            "supervision_months >= 0", name="ck_decision_supervision_months_nonnegative"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"), index=True)
@@ -151,6 +192,17 @@ class Case(TimestampMixin, Model):
         Index("ix_case_officer_status", "officer_id", "status"),
         # Client visibility: "has a case in my unit" (migration 0003).
         Index("ix_case_unit_client", "unit_id", "client_id"),
+        # The rules of portal.services (date_order, check_transition, positive_amount),
+        # kept by the database as well (migration 0006).
+        CheckConstraint(
+            "end_date IS NULL OR end_date >= start_date", name="ck_case_end_after_start"
+        ),
+        CheckConstraint(
+            "(status = 'closed' AND closure_reason IS NOT NULL)"
+            " OR (status <> 'closed' AND closure_reason IS NULL)",
+            name="ck_case_closed_with_reason",
+        ),
+        CheckConstraint("hours_ordered >= 0", name="ck_case_hours_ordered_nonnegative"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

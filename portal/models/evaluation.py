@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import LabelledEnum, Model, TimestampMixin, UTCDateTime, enum_type
@@ -32,6 +32,12 @@ class EvaluationReportRequest(TimestampMixin, Model):
     """A request for an evaluation report, with the date it is due."""
 
     __tablename__ = "evaluation_report_request"
+    # rules.date_order on the screen: due no earlier than received (migration 0006).
+    __table_args__ = (
+        CheckConstraint(
+            "due_date >= received_date", name="ck_evaluation_report_request_due_after_received"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), nullable=False, index=True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
@@ -254,6 +255,12 @@ class VolunteerTask(TimestampMixin, Model):
     """A task VPD gives a volunteer about a client's case (what volunteers report on)."""
 
     __tablename__ = "volunteer_task"
+    __table_args__ = (
+        # rules.date_order, kept by the database as well (migration 0006).
+        CheckConstraint(
+            "end_date IS NULL OR end_date >= start_date", name="ck_volunteer_task_end_after_start"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), nullable=False, index=True)

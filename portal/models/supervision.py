@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import LabelledEnum, Model, TimestampMixin, UTCDateTime, enum_type
@@ -55,6 +55,12 @@ class Obligation(TimestampMixin, Model):
     """An obligation (pienākums) set by the court, prosecutor or VPD."""
 
     __tablename__ = "obligation"
+    __table_args__ = (
+        # rules.date_order, kept by the database as well (migration 0006).
+        CheckConstraint(
+            "end_date IS NULL OR end_date >= start_date", name="ck_obligation_end_after_start"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), nullable=False, index=True)
@@ -131,6 +137,12 @@ class ProgrammeParticipation(TimestampMixin, Model):
     """A client's participation in a probation programme."""
 
     __tablename__ = "programme_participation"
+    __table_args__ = (
+        # rules.date_order, kept by the database as well (migration 0006).
+        CheckConstraint(
+            "end_date IS NULL OR end_date >= start_date", name="ck_programme_participation_end_after_start"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), nullable=False, index=True)

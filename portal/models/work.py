@@ -37,6 +37,12 @@ class WorkAssignment(TimestampMixin, Model):
     """The referral to an employer (norīkojums): where and what the client works."""
 
     __tablename__ = "work_assignment"
+    __table_args__ = (
+        # rules.date_order, kept by the database as well (migration 0006).
+        CheckConstraint(
+            "end_date IS NULL OR end_date >= start_date", name="ck_work_assignment_end_after_start"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), nullable=False, index=True)
@@ -163,6 +169,8 @@ class Vacancy(TimestampMixin, Model):
     """Work an employer offers; VPD then selects suitable clients."""
 
     __tablename__ = "vacancy"
+    # At least one place, as the screen and the portal form require (migration 0006).
+    __table_args__ = (CheckConstraint("places >= 1", name="ck_vacancy_places_positive"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"), nullable=False, index=True)

@@ -215,6 +215,13 @@ UNIT_SPECS: tuple[UnitSpec, ...] = (
     ),
 )
 
+#: decisions that come from a court (TIS); prosecution ones come from ProIS, prison ones from IeVP
+_COURT_KINDS = frozenset({
+    DecisionType.COURT_JUDGMENT,
+    DecisionType.COURT_DECISION,
+    DecisionType.COURT_EVALUATION_REQUEST,
+    DecisionType.JUDGE_MEDIATION_PROPOSAL,
+})
 _PRISONS = (
     "Rīgas Centrālcietums",
     "Olaines cietums",
@@ -1051,10 +1058,16 @@ class _Seeder:
             return DecisionType.PROSECUTOR_DECISION
         if function is CaseFunction.FORCED_LABOUR and rng.random() < 0.3:
             return DecisionType.PROSECUTOR_PENALTY_ORDER
-        if function is CaseFunction.MEDIATION and rng.random() < 0.7:
-            return DecisionType.PROSECUTOR_DECISION
-        if function is CaseFunction.EVALUATION_PRE_TRIAL and rng.random() < 0.6:
-            return DecisionType.PROSECUTOR_DECISION
+        if function is CaseFunction.MEDIATION:
+            # Most mediations come from the prosecution; the rest from judges.
+            return (DecisionType.PROSECUTOR_MEDIATION_REQUEST if rng.random() < 0.7
+                    else DecisionType.JUDGE_MEDIATION_PROPOSAL)
+        if function is CaseFunction.EVALUATION_PRE_TRIAL:
+            return (DecisionType.PROSECUTOR_EVALUATION_REQUEST if rng.random() < 0.6
+                    else DecisionType.COURT_EVALUATION_REQUEST)
+        if function in (CaseFunction.SUPERVISION_EARLY_RELEASE,
+                        CaseFunction.SUPERVISION_EARLY_RELEASE_EM):
+            return DecisionType.COURT_DECISION
         return DecisionType.COURT_JUDGMENT
 
     def _decision(
@@ -1075,7 +1088,7 @@ class _Seeder:
         else:
             decided = start - dt.timedelta(days=rng.randint(20, 75))
             effective = decided + dt.timedelta(days=rng.randint(11, 19))
-        if kind is DecisionType.COURT_JUDGMENT:
+        if kind in _COURT_KINDS:
             institution, prefix = rng.choice(spec.courts)
             number = f"{prefix}-{rng.randint(1, 4999):04d}-{decided.year % 100:02d}"
             source = SourceSystem.TIS
@@ -1638,7 +1651,7 @@ class _Seeder:
         rng = self.rng
         requester = {
             DecisionType.PRISON_REQUEST: Requester.PRISON,
-            DecisionType.PROSECUTOR_DECISION: Requester.PROSECUTOR,
+            DecisionType.PROSECUTOR_EVALUATION_REQUEST: Requester.PROSECUTOR,
         }.get(case.decision_type, Requester.COURT)
         received = case.start
         due = received + dt.timedelta(days=rng.randint(14, 30))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from portal.models import (
     Meeting,
@@ -27,7 +28,8 @@ LABELS = {
     "set_by": _l("Set by"),
     "start_date": _l("Start date"),
     "end_date": _l("End date"),
-    "active": _l("Active"),
+    # An obligation in force ("Spēkā"), not the feminine "Aktīva" of a case.
+    "active": lazy_pgettext("obligation", "Active"),
     "scheduled_at": _l("Date and time"),
     "place": _l("Place"),
     "held": _l("Held"),

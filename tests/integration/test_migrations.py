@@ -42,6 +42,61 @@ def schema_differences(engine: Engine) -> list[Any]:
         return list(compare_metadata(ctx, Model.metadata))
 
 
+def check_constraint_differences(engine: Engine) -> dict[str, tuple[set[str], set[str]]]:
+    """Per table, the CHECK constraint names (missing from the database, not in the model).
+
+    Alembic's autogenerate does not compare CHECK constraints at all, so without this a
+    constraint declared in a model but never migrated (or the reverse) would go unnoticed.
+    Names are compared, not the SQL, which each database rewrites in its own way.
+    """
+    from sqlalchemy import CheckConstraint
+
+    from portal.models import Model
+
+    inspector = inspect(engine)
+    out: dict[str, tuple[set[str], set[str]]] = {}
+    for name, table in Model.metadata.tables.items():
+        declared = {
+            str(c.name) for c in table.constraints
+            if isinstance(c, CheckConstraint) and c.name is not None
+        }
+        found = {c["name"] for c in inspector.get_check_constraints(name) if c.get("name")}
+        if declared != found:
+            out[name] = (declared - found, found - declared)
+    return out
+
+
+def enum_value_differences(engine: Engine) -> dict[str, tuple[set[str], set[str]]]:
+    """Per enum CHECK (``table.constraint``), the values (missing from the database, extra).
+
+    An enum column is VARCHAR plus a CHECK listing the values (``enum_type``); a member added
+    to the model without a migration would pass the name comparison above, so the quoted
+    values of the stored condition are compared with the enum's.
+    """
+    import re
+
+    from sqlalchemy import Enum
+
+    from portal.models import Model
+
+    inspector = inspect(engine)
+    out: dict[str, tuple[set[str], set[str]]] = {}
+    for name, table in Model.metadata.tables.items():
+        stored = {
+            c["name"]: set(re.findall(r"'([^']*)'", c["sqltext"]))
+            for c in inspector.get_check_constraints(name) if c.get("name")
+        }
+        for column in table.columns:
+            kind = column.type
+            if not (isinstance(kind, Enum) and kind.create_constraint and kind.name):
+                continue
+            declared = set(kind.enums)
+            found = stored.get(kind.name, set())
+            if declared != found:
+                out[f"{name}.{kind.name}"] = (declared - found, found - declared)
+    return out
+
+
 def _migrations_dir(app: Flask) -> str:
     return str(Path(app.root_path) / "migrations")
 
@@ -61,6 +116,8 @@ def _check_round_trip(app: Flask) -> None:
         missing = set(Model.metadata.tables) - tables
         assert not missing, f"tables not created by the migrations: {sorted(missing)}"
         assert schema_differences(engine) == []
+        assert check_constraint_differences(engine) == {}
+        assert enum_value_differences(engine) == {}
 
         downgrade(directory=directory, revision="base")
         left = set(inspect(engine).get_table_names()) - {"alembic_version"}
@@ -68,6 +125,8 @@ def _check_round_trip(app: Flask) -> None:
 
         upgrade(directory=directory)
         assert schema_differences(engine) == []
+        assert check_constraint_differences(engine) == {}
+        assert enum_value_differences(engine) == {}
         db.engine.dispose()
 
 
