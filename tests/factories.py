@@ -133,6 +133,23 @@ def _user(sm: Any, key: str, role: str, **links: Any) -> int:
     return user.id
 
 
+def ensure_user(sm: Any, username: str, role: str, last_name: str = "Test", **links: Any) -> int:
+    """The id of user ``username`` (created with ``role`` if missing), with ``links`` set."""
+    from portal.extensions import db
+
+    user = sm.find_user(username=username)
+    if user is None:
+        user = sm.add_user(
+            username=username, first_name=username, last_name=last_name,
+            email=f"{username}@test.invalid", role=sm.find_role(role), password=PASSWORD,
+        )
+        assert user, f"could not create {username}"
+    for key, value in links.items():
+        setattr(user, key, value)
+    db.session.commit()
+    return user.id
+
+
 def make_case(session: Any, *, unit_id: int, officer_id: int, mediator_id: int | None,
               employer_id: int, surname: str = "Bērziņš", given: str = "Jānis") -> CaseRecords:
     """A client with a case carrying one record of every kind."""

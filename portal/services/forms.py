@@ -435,22 +435,20 @@ def publish(session: Session, version_id: int, actor: Actor) -> FormVersion:
 
 def retire(session: Session, key: str, actor: Actor) -> FormDefinition:
     """Withdraw form ``key`` from the portal; its versions and submissions stay."""
-    definition = _definition(session, key)
-    if definition is None:
-        raise NotFound(f"no form {key!r}")
-    with audit.acting_as(_actor_id(actor), "forms"):
-        definition.retired = True
-        session.flush()
-    return definition
+    return _set_retired(session, key, actor, True)
 
 
 def restore(session: Session, key: str, actor: Actor) -> FormDefinition:
     """Offer a retired form again (its published version, if any)."""
+    return _set_retired(session, key, actor, False)
+
+
+def _set_retired(session: Session, key: str, actor: Actor, retired: bool) -> FormDefinition:
     definition = _definition(session, key)
     if definition is None:
         raise NotFound(f"no form {key!r}")
     with audit.acting_as(_actor_id(actor), "forms"):
-        definition.retired = False
+        definition.retired = retired
         session.flush()
     return definition
 

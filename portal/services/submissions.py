@@ -1152,19 +1152,26 @@ def _apply(
     session.flush()  # each row now, so a refused row stops the rest before commit
 
 
+def _required_text(value: str | None, field: str, limit: int, missing: Any, too_long: Any) -> str:
+    """``value`` stripped; :class:`ValidationFailed` on ``field`` when empty or too long."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(missing, field)
+    if len(value) > limit:
+        raise ValidationFailed(too_long, field)
+    return value
+
+
 def reject(session: Session, submission_id: int, actor: access.Actor, reason: str) -> Submission:
     """Reject the submission with a reason the submitter will read.
 
     :raises ValidationFailed: without a reason (field ``reason``) or in the wrong status.
     """
     actor = portal_scope.actor_of(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(_l("Give the reason for rejecting."), "reason")
-    if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationFailed(
-            _l("The reason may be at most %(n)s characters.", n=MAX_REASON_LENGTH), "reason"
-        )
+    reason = _required_text(
+        reason, "reason", MAX_REASON_LENGTH, _l("Give the reason for rejecting."),
+        _l("The reason may be at most %(n)s characters.", n=MAX_REASON_LENGTH),
+    )
     try:
         submission = get_for_officer(session, submission_id, actor, lock=True)
         _transition(submission, SubmissionStatus.REJECTED)
@@ -1187,13 +1194,10 @@ def answer(session: Session, submission_id: int, actor: access.Actor, text: str)
     :raises ValidationFailed: without a text (field ``reply``) or in the wrong status.
     """
     actor = portal_scope.actor_of(actor)
-    text = (text or "").strip()
-    if not text:
-        raise ValidationFailed(_l("Write the reply."), "reply")
-    if len(text) > MAX_REPLY_LENGTH:
-        raise ValidationFailed(
-            _l("The reply may be at most %(n)s characters.", n=MAX_REPLY_LENGTH), "reply"
-        )
+    text = _required_text(
+        text, "reply", MAX_REPLY_LENGTH, _l("Write the reply."),
+        _l("The reply may be at most %(n)s characters.", n=MAX_REPLY_LENGTH),
+    )
     try:
         submission = get_for_officer(session, submission_id, actor, lock=True)
         _transition(submission, SubmissionStatus.ANSWERED)

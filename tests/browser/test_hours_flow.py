@@ -21,8 +21,8 @@ from flask import Flask
 from portal.models import Employer, EmployerType, HoursLog, Submission, SubmissionStatus
 from portal.services.access import Role
 from tests.browser.conftest import portal_login
-from tests.factories import make_case
-from tests.integration.submission_data import _user, load_forms
+from tests.factories import ensure_user, make_case
+from tests.integration.submission_data import load_forms
 
 #: hours per reported row; 2.5 checks that a decimal survives the whole way
 REPORTED = (Decimal("2.5"), Decimal("3"))
@@ -62,8 +62,8 @@ def flow(app: Flask, unique: str) -> Flow:
             assignment=records.assignment,
             client_name=f"Anna Stundiņa{unique}",
         )
-        _user(sm, data.employer_user, Role.EMPLOYER, employer_id=employer.id)
-        _user(sm, data.client_user, Role.CLIENT, client_id=records.client)
+        ensure_user(sm, data.employer_user, Role.EMPLOYER, employer_id=employer.id)
+        ensure_user(sm, data.client_user, Role.CLIENT, client_id=records.client)
         session.remove()
     return data
 

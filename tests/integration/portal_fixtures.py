@@ -30,7 +30,7 @@ from portal.models import (
     WorkScheduleEntry,
 )
 from portal.services.access import Role
-from tests.factories import PASSWORD, CaseRecords, make_case
+from tests.factories import PASSWORD, CaseRecords, ensure_user, make_case
 
 ALL_TYPES_KEY = "t_portal_all"
 
@@ -134,19 +134,7 @@ USERNAMES = {
 
 
 def _user(sm: Any, username: str, role: str, **links: Any) -> int:
-    from portal.extensions import db
-
-    user = sm.find_user(username=username)
-    if user is None:
-        user = sm.add_user(
-            username=username, first_name=username, last_name="Portāls",
-            email=f"{username}@test.invalid", role=sm.find_role(role), password=PASSWORD,
-        )
-        assert user, f"could not create {username}"
-    for key, value in links.items():
-        setattr(user, key, value)
-    db.session.commit()
-    return user.id
+    return ensure_user(sm, username, role, last_name="Portāls", **links)
 
 
 def _document(session: Any, case_id: int, title: str, shared: bool) -> int:

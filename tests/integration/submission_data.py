@@ -25,7 +25,7 @@ from portal.models import (
     VolunteerType,
 )
 from portal.services.access import Role
-from tests.factories import PASSWORD, CaseRecords, make_case
+from tests.factories import CaseRecords, ensure_user, make_case
 
 FORMDEFS = Path(__file__).resolve().parents[2] / "formdefs"
 
@@ -57,22 +57,6 @@ def load_forms(session: Any) -> None:
 
     forms.load_forms(session, FORMDEFS)
     session.commit()
-
-
-def _user(sm: Any, username: str, role: str, **links: Any) -> int:
-    user = sm.find_user(username=username)
-    if user is None:
-        user = sm.add_user(
-            username=username, first_name=username, last_name="Test",
-            email=f"{username}@test.invalid", role=sm.find_role(role), password=PASSWORD,
-        )
-        assert user, f"could not create {username}"
-    for key, value in links.items():
-        setattr(user, key, value)
-    from portal.extensions import db
-
-    db.session.commit()
-    return user.id
 
 
 def _extra_forms(session: Any) -> tuple[str, str]:
@@ -136,17 +120,17 @@ def submission_data(app: Flask) -> SubmissionData:
         data = SubmissionData(
             employer=employer.id,
             employer_user="t_sub_employer",
-            employer_user_id=_user(sm, "t_sub_employer", Role.EMPLOYER, employer_id=employer.id),
+            employer_user_id=ensure_user(sm, "t_sub_employer", Role.EMPLOYER, employer_id=employer.id),
             case_a=case_a,
             case_b=case_b,
             case_e=case_e,
             client_user="t_sub_client",
-            client_user_id=_user(sm, "t_sub_client", Role.CLIENT, client_id=case_a.client),
+            client_user_id=ensure_user(sm, "t_sub_client", Role.CLIENT, client_id=case_a.client),
             e_client_user="t_sub_eclient",
-            e_client_user_id=_user(sm, "t_sub_eclient", Role.CLIENT, client_id=case_e.client),
+            e_client_user_id=ensure_user(sm, "t_sub_eclient", Role.CLIENT, client_id=case_e.client),
             volunteer=volunteer.id,
             volunteer_user="t_sub_volunteer",
-            volunteer_user_id=_user(sm, "t_sub_volunteer", Role.VOLUNTEER,
+            volunteer_user_id=ensure_user(sm, "t_sub_volunteer", Role.VOLUNTEER,
                                     volunteer_id=volunteer.id),
             retired_key=retired,
             unpublished_key=unpublished,
