@@ -81,6 +81,9 @@ class FormState:
 
     values: dict[str, Any] = field(default_factory=dict)
     files: dict[str, list[FileStorage]] = field(default_factory=dict)
+    #: id of the element to focus when the form comes back from adding or removing a row:
+    #: without it a keyboard user would start again at the top of the page.
+    focus: str = ""
 
 
 def _components(components: Any) -> Iterator[dict[str, Any]]:
@@ -263,6 +266,7 @@ def add_row(schema: Mapping[str, Any], state: FormState, grid_key: str) -> bool:
     rows = state.values.setdefault(grid_key, [])
     if len(rows) < MAX_GRID_ROWS:
         rows.append(_empty_row(grid, rows[-1] if rows else None))
+    state.focus = _row_id(grid_key, len(rows) - 1) if rows else _grid_id(grid_key)
     return True
 
 
@@ -275,7 +279,17 @@ def remove_row(schema: Mapping[str, Any], state: FormState, spec: str) -> bool:
         return False
     if 0 <= number < len(rows):
         del rows[number]
+    # The row that took the removed one's place (or the last), else the grid itself.
+    state.focus = _row_id(grid_key, min(number, len(rows) - 1)) if rows else _grid_id(grid_key)
     return True
+
+
+def _grid_id(grid_key: str) -> str:
+    return f"f-{grid_key}"  # as _Builder.node names a top-level component
+
+
+def _row_id(grid_key: str, index: int) -> str:
+    return f"{_grid_id(grid_key)}-{max(index, 0)}"  # as _Builder.datagrid names a row
 
 
 def _find_grid(schema: Mapping[str, Any], key: str) -> dict[str, Any] | None:
@@ -461,6 +475,8 @@ def build_view(
     the field. Paths without a field (``_form``) are listed in the summary without a link.
     """
     builder = _Builder(schema, errors or {})
+    # With errors the summary takes the focus; else a row just added or removed does.
+    builder.focus = "" if errors else state.focus
     nodes = builder.nodes(schema.get("components"), state.values, None, None)
     summary = builder.summary_items()
     label = builder.submit_label or _("Submit")
@@ -474,6 +490,7 @@ class _Builder:
         self.ordered: list[tuple[str | None, str]] = []
         self.submit_label = ""
         self.grids: dict[str, int] = {}
+        self.focus = ""
         self.top = {c.get("key"): c for c in _components(schema.get("components"))}
 
     def summary_items(self) -> list[tuple[str | None, str]]:
@@ -599,6 +616,7 @@ class _Builder:
         node.settings["add_label"] = _text(comp.get("addAnother")) or _("Add another")
         node.settings["max_rows"] = _int(validate.get("maxLength"))
         node.settings["min_rows"] = _int(validate.get("minLength")) or 0
+        node.settings["focus"] = self.focus
         for index, values in enumerate(rows):
             # Row-level errors (a row that is not an object) are listed in the summary only.
             self.take_errors(f"{path}[{index}]", f"{node.id}-{index}", index)
