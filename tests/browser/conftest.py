@@ -6,7 +6,8 @@
 * ``browser_page``: a fresh Playwright page (own context, so own cookies) whose relative
   URLs resolve against ``live_server``. Any request to another host is aborted and listed in
   ``external_requests`` (nothing may come from a CDN); console errors are in
-  ``console_errors``.
+  ``console_errors``. ``open_page(js=, viewport=, mobile=)`` opens more such pages (without
+  JavaScript, at a phone's size).
 * ``portal_login(page, username)``: log in through the officer login, or the portal login for
   client, employer and volunteer accounts.
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -105,12 +106,13 @@ def console_errors() -> list[str]:
 
 
 @pytest.fixture()
-def browser_page(
+def open_page(
     _browser: Any, live_server: str, external_requests: list[str], console_errors: list[str]
-) -> Iterator[Any]:
-    """A fresh page of its own browser context, relative URLs against ``live_server``."""
-    context = _browser.new_context(base_url=live_server, locale="lv-LV")
-    context.set_default_timeout(15_000)
+) -> Iterator[Callable[..., Any]]:
+    """``open_page(js=True, viewport=None, mobile=False)``: a page of a browser context of its
+    own, relative URLs against ``live_server``; requests to other hosts are aborted and listed
+    in ``external_requests``, console errors go to ``console_errors``."""
+    contexts: list[Any] = []
     own = urlsplit(live_server).netloc
 
     def guard(route: Any) -> None:
@@ -121,14 +123,34 @@ def browser_page(
             external_requests.append(url)
             route.abort()
 
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+    def make(js: bool = True, viewport: dict[str, int] | None = None,
+             mobile: bool = False) -> Any:
+        options: dict[str, Any] = {"base_url": live_server, "locale": "lv-LV",
+                                   "java_script_enabled": js}
+        if viewport:
+            # A touch device honours <meta name=viewport>: a page without it would be laid
+            # out 980px wide and zoomed out, which is what "no horizontal scroll" rules out.
+            options.update(viewport=viewport, is_mobile=mobile, has_touch=mobile)
+        context = _browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        context.route("**/*", guard)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+        return page
+
     try:
-        yield page
+        yield make
     finally:
-        context.close()
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture()
+def browser_page(open_page: Callable[..., Any]) -> Any:
+    """A fresh page of its own browser context (see ``open_page``)."""
+    return open_page()
 
 
 def portal_login(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -86,46 +86,6 @@ def parties(app: Flask) -> dict[str, str]:
     portal_data(app)
     return {"client": sd.client_user, "employer": sd.employer_user,
             "volunteer": sd.volunteer_user}
-
-
-@pytest.fixture()
-def open_page(
-    _browser: Any, live_server: str, console_errors: list[str], external_requests: list[str]
-) -> Iterator[Callable[..., Any]]:
-    """``open_page(js=True, viewport=None, mobile=False)``: a page of a context of its own."""
-    contexts: list[Any] = []
-    own = urlsplit(live_server).netloc
-
-    def guard(route: Any) -> None:
-        url = route.request.url
-        if urlsplit(url).netloc == own or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            external_requests.append(url)
-            route.abort()
-
-    def make(js: bool = True, viewport: dict[str, int] | None = None,
-             mobile: bool = False) -> Any:
-        options: dict[str, Any] = {"base_url": live_server, "locale": "lv-LV",
-                                   "java_script_enabled": js}
-        if viewport:
-            # A touch device honours <meta name=viewport>: a page without it would be laid
-            # out 980px wide and zoomed out, which is what "no horizontal scroll" rules out.
-            options.update(viewport=viewport, is_mobile=mobile, has_touch=mobile)
-        context = _browser.new_context(**options)
-        context.set_default_timeout(15_000)
-        context.route("**/*", guard)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc: console_errors.append(str(exc)))
-        return page
-
-    try:
-        yield make
-    finally:
-        for context in contexts:
-            context.close()
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -68,33 +68,6 @@ def flow(app: Flask, unique: str) -> Flow:
     return data
 
 
-@pytest.fixture()
-def new_page(_browser: Any, live_server: str) -> Iterator[Callable[[], Any]]:
-    """Open pages, each in a browser context of its own; requests elsewhere are aborted."""
-    contexts: list[Any] = []
-    own = urlsplit(live_server).netloc
-
-    def guard(route: Any) -> None:
-        url = route.request.url
-        if urlsplit(url).netloc == own or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            route.abort()
-
-    def make() -> Any:
-        context = _browser.new_context(base_url=live_server, locale="lv-LV")
-        context.set_default_timeout(15_000)
-        context.route("**/*", guard)
-        contexts.append(context)
-        return context.new_page()
-
-    try:
-        yield make
-    finally:
-        for context in contexts:
-            context.close()
-
-
 def _confirmed_total(page: Any) -> Decimal:
     """The "done" number of the first case's "X of Y hours" line on /portal/my-data."""
     page.goto("/portal/my-data")
@@ -105,18 +78,18 @@ def _confirmed_total(page: Any) -> Decimal:
 
 
 def test_employer_hours_accepted_by_officer_show_in_client_data(
-    app: Flask, flow: Flow, new_page: Callable[[], Any]
+    app: Flask, flow: Flow, open_page: Callable[..., Any]
 ) -> None:
     today = dt.date.today()
     dates = (today - dt.timedelta(days=10), today - dt.timedelta(days=9))
 
     # The client's total before anything is reported.
-    client = new_page()
+    client = open_page()
     portal_login(client, flow.client_user, portal=True)
     before = _confirmed_total(client)
 
     # The employer reports two days of work on the server-rendered form.
-    employer = new_page()
+    employer = open_page()
     portal_login(employer, flow.employer_user, portal=True)
     employer.goto("/portal/forms/hours_worked")
     employer.locator("select[name='hours[0][client]']").select_option(str(flow.assignment))
@@ -135,7 +108,7 @@ def test_employer_hours_accepted_by_officer_show_in_client_data(
     submission_id = int(match.group(1))
 
     # The Officer opens it from the inbox and accepts it.
-    officer = new_page()
+    officer = open_page()
     portal_login(officer, Role.OFFICER)
     officer.goto("/inbox/")
     with officer.expect_navigation():
