@@ -29,8 +29,13 @@ _actor: contextvars.ContextVar[tuple[int | None, str | None]] = contextvars.Cont
 # Tables whose changes are not case data (or are the history itself).
 # pending_upload: a file waiting for its submission is not case data; the submission and its
 # attachment that take it over are audited.
+# saml_used_message: the replay guard's IDs of accepted national-login messages.
 _NOT_AUDITED = {
     "change_log", "access_log", "case_number_counter", "eservice_use", "pending_upload",
+    "saml_used_message",
+    # exchange_message: a log of its own (status, attempts, errors); what a message changes
+    # in a case is audited with the source "<connector>:<message id>".
+    "exchange_message",
 }
 # Columns whose values never go into the history in clear text.
 _SECRET_COLUMNS = {"password"}
@@ -130,6 +135,7 @@ def _row(
         "client_id": client_id,
         "changes": changes,
         "source": source,
+        "remote_addr": request.remote_addr if has_request_context() else None,
     }
 
 
@@ -175,7 +181,20 @@ def record_access(
     client_id: int | None = None,
     case_id: int | None = None,
 ) -> None:
-    """Log that a person opened personal data; committed with the caller's transaction."""
+    """Log that a person opened personal data.
+
+    In a request this is a note for ``privacy.reads``, written with the request's other
+    reads after the response (one row per client); elsewhere (a task, or inside
+    ``acting_as``) the row is added to ``session`` and committed with the caller's
+    transaction.
+    """
+    # A task run inline inside a request (no Redis) has its own app context, whose notes
+    # would be dropped with it: work done ``acting_as`` someone is written directly.
+    if has_request_context() and _actor.get()[0] is None:
+        from portal.services.privacy import reads
+
+        reads.note(client_id=client_id, case_id=case_id, action=action)
+        return
     remote = request.remote_addr if has_request_context() else None
     session.add(
         AccessLog(

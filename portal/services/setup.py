@@ -40,6 +40,26 @@ def ensure_roles(sm: Any) -> None:
             sm.add_role(name)
 
 
+def ensure_document_templates(session: Session) -> list[str]:
+    """Publish the shipped template of every document type that has none (commits)."""
+    from portal.services import paperwork
+
+    changed = paperwork.load_defaults(session)
+    session.commit()
+    return changed
+
+
+def ensure_supervision_catalogues() -> int:
+    """Load the shipped obligation and assessment catalogues where missing (commits)."""
+    from portal.extensions import db
+    from portal.services.supervision import catalogue
+
+    with audit.acting_as(None, "init"):
+        added = catalogue.ensure_catalogues(db.session)
+        db.session.commit()
+    return added
+
+
 def _user(sm: Any, username: str, first: str, last: str, role: str, **links: Any) -> PlusUser:
     user = sm.find_user(username=username)
     if user is None:
@@ -56,10 +76,11 @@ def _user(sm: Any, username: str, first: str, last: str, role: str, **links: Any
 
 def seed_demo(session: Session, sm: Any, *, clients: int, seed: int) -> dict[str, int]:
     """Create demo units, one login per role, officers per unit and ``clients`` clients."""
-    from portal.services import demo_seed
+    from portal.services.demo import seed as demo_seed
 
     ensure_roles(sm)
     with audit.acting_as(None, "seed"):
+        ensure_document_templates(session)
         units = demo_seed.ensure_units(session)
         session.commit()
         main_unit = units[0]
@@ -84,7 +105,26 @@ def seed_demo(session: Session, sm: Any, *, clients: int, seed: int) -> dict[str
         session.commit()
         counts = demo_seed.seed_demo(session, clients, seed, officers_by_unit=officers_by_unit)
         session.commit()
+        from portal.services.demo import calendar as demo_calendar
+
+        counts.update(demo_calendar.seed_rooms(session))
+        session.commit()
         _link_portal_users(session, sm, main_unit, officers_by_unit[main_unit.id][0])
+        session.commit()
+        from portal.services.demo import people as demo_people
+
+        counts.update(demo_people.seed_people(session))
+        from portal.services.demo import supervision as demo_supervision
+
+        counts.update(demo_supervision.seed(session, main_unit.id, seed=seed,
+                                            officer_id=officers_by_unit[main_unit.id][0]))
+        session.commit()
+        from portal.services.demo import evalmed as demo_evalmed
+
+        manager = sm.find_user(username="manager")
+        counts.update(demo_evalmed.seed(session, main_unit.id,
+                                        officer_id=officers_by_unit[main_unit.id][0],
+                                        manager_id=manager.id if manager else None))
         session.commit()
     return counts
 

@@ -28,24 +28,41 @@ def format_number(year: int, seq: int) -> str:
 
 
 def next_case_number(session: Session, year: int) -> str:
-    """Issue the next case number of ``year``.
+    """Issue the next case number of ``year``, skipping numbers already taken.
 
-    The counter row is updated in place, which takes a row lock on PostgreSQL, so two
-    officers opening cases at once never get the same number.
+    The year's counter row is created race-free (an insert that does nothing when a parallel
+    request made it first), then updated in place, which takes a row lock on PostgreSQL, so
+    two officers opening cases at once never get the same number. A number typed in by hand
+    ahead of the counter is skipped when the counter reaches it, instead of blocking every
+    later case of the year.
     """
-    result = session.execute(
-        update(CaseNumberCounter)
-        .where(CaseNumberCounter.year == year)
-        .values(last_value=CaseNumberCounter.last_value + 1)
-        .returning(CaseNumberCounter.last_value)
-    ).first()
-    if result is None:
-        session.add(CaseNumberCounter(year=year, last_value=1))
-        session.flush()
-        seq = 1
-    else:
-        seq = result[0]
-    return format_number(year, seq)
+    _ensure_counter(session, year)
+    while True:
+        seq = session.execute(
+            update(CaseNumberCounter)
+            .where(CaseNumberCounter.year == year)
+            .values(last_value=CaseNumberCounter.last_value + 1)
+            .returning(CaseNumberCounter.last_value)
+        ).scalar_one()
+        number = format_number(year, seq)
+        if session.execute(select(Case.id).where(Case.number == number)).first() is None:
+            return number
+
+
+def _ensure_counter(session: Session, year: int) -> None:
+    """Create the counter row of ``year`` unless it exists (safe under concurrency)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - PLUS runs on PostgreSQL and the embedded SQLite only
+        raise RuntimeError(f"unsupported database {dialect}")
+    session.execute(
+        insert(CaseNumberCounter)
+        .values(year=year, last_value=0)
+        .on_conflict_do_nothing(index_elements=[CaseNumberCounter.year])
+    )
 
 
 def check_number(session: Session, number: str, case_id: int | None = None) -> str:

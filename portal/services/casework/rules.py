@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from portal.services import personal_code as pc
+from portal.services.casework import personal_code as pc
 from portal.services.errors import ValidationFailed
 
 
@@ -48,6 +48,27 @@ def birth_matches_code(code: str, born: dt.date | None, field: str = "birth_date
         raise ValidationFailed(
             _l("The date of birth does not match the personal code."), field
         )
+
+
+def birth_date_for(code: str, born: dt.date | None, field: str = "birth_date") -> dt.date:
+    """The client's date of birth from a valid personal code and the date the form gave.
+
+    A new-form code (``32…``) carries no date, so it must be given then and only then; an
+    old-form code carries it, so it is taken from the code and a date given must agree.
+
+    :raises ValidationFailed: beside ``field`` when a new-form code comes without a date, or
+        the date is implausible or disagrees with an old-form code.
+    """
+    encoded = pc.birth_date(code)
+    if encoded is None:
+        if born is None:
+            raise ValidationFailed(
+                _l("A personal code starting with 32 carries no date of birth: enter it."),
+                field)
+        birth_date(born, field)
+        return born
+    birth_matches_code(code, born, field)
+    return encoded
 
 
 def date_order(start: dt.date | None, end: dt.date | None, field: str = "end_date") -> None:
@@ -93,3 +114,64 @@ def positive_amount(value: Any, field: str, maximum: int) -> None:
     # NaN and infinity compare badly (NaN raises), so they are refused before comparing.
     if not number.is_finite() or number < 0 or number > maximum:
         raise ValidationFailed(_l("Enter a number from 0 to %(max)s.", max=maximum), field)
+
+
+def personal_code_free(session: Any, code: str, actor: Any, exclude_id: int | None = None,
+                       field: str = "personal_code") -> None:
+    """A (normalised) personal code must not belong to another client.
+
+    The message tells only what the actor may know: that the client is already registered
+    when the actor may see that client; otherwise merely that the code cannot be registered,
+    never that (or where) the person is on probation.
+
+    :raises ValidationFailed: when another client has the code.
+    """
+    from sqlalchemy import select
+
+    from portal.models import Client
+    from portal.services import access
+
+    stmt = select(Client).where(Client.personal_code == code)
+    if exclude_id is not None:
+        stmt = stmt.where(Client.id != exclude_id)
+    other = session.execute(stmt).scalars().first()
+    if other is None:
+        return
+    if access.can_view(session, other, actor):
+        raise ValidationFailed(_l("A client with this personal code is already registered."),
+                               field)
+    raise ValidationFailed(
+        _l("This personal code cannot be registered. If the person is already a client of "
+           "the service, ask your unit manager."),
+        field,
+    )
+
+
+def long_text_limit() -> int:
+    """The most characters of a long text typed by a person (``TEXT_MAX_LENGTH``)."""
+    from flask import current_app, has_app_context
+
+    return int(current_app.config.get("TEXT_MAX_LENGTH", 5000)) if has_app_context() else 5000
+
+
+def text_length(value: str) -> int:
+    """Characters as a browser counts them against ``maxlength``: a line break is one,
+    though a form posts it as two (CR LF)."""
+    return len(value.replace("\r\n", "\n"))
+
+
+def long_text(value: str | None, field: str | None = None) -> str | None:
+    """A long text (notes, a description) within ``TEXT_MAX_LENGTH`` characters.
+
+    :raises ValidationFailed: beside ``field`` when it is longer.
+    """
+    limit = long_text_limit()
+    if isinstance(value, str) and text_length(value) > limit:
+        from portal.numbers import format_number
+
+        raise ValidationFailed(
+            _l("At most %(max)s characters; this text has %(count)s.",
+               max=format_number(limit), count=format_number(text_length(value))),
+            field,
+        )
+    return value

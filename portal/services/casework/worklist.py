@@ -7,18 +7,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.models import (
     Case,
     CaseFunction,
     CaseStatus,
+    EvaluationReport,
     EvaluationReportRequest,
     HoursLog,
     Meeting,
     NoShow,
     Process,
+    ReportStatus,
     RequestStatus,
     WorkAssignment,
     WorkScheduleEntry,
@@ -41,6 +43,14 @@ class Worklist:
     hours_short: list[dict[str, Any]] = field(default_factory=list)
     no_shows: list[dict[str, Any]] = field(default_factory=list)
     no_recent_meeting: list[dict[str, Any]] = field(default_factory=list)
+    # Supervision step by step (portal.services.supervision.due).
+    reassessments_due: list[dict[str, Any]] = field(default_factory=list)
+    plan_reviews_due: list[dict[str, Any]] = field(default_factory=list)
+    responses_due: list[dict[str, Any]] = field(default_factory=list)
+    supervision_ending: list[dict[str, Any]] = field(default_factory=list)
+    # Evaluation reports and mediation (portal.services.casework.evaluation, .mediation).
+    reports_to_review: list[dict[str, Any]] = field(default_factory=list)
+    terms_overdue: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -52,20 +62,32 @@ def mine(actor: access.Actor) -> ColumnElement[bool]:
     if actor.is_manager:
         return Case.unit_id == actor.unit_id
     if actor.is_officer:
-        return Case.officer_id == actor.user_id
+        # Cases of an absent colleague the officer covers appear too (while the cover runs).
+        return or_(Case.officer_id == actor.user_id,
+                   Case.officer_id.in_(access.covered_officers(actor)))
     return access.case_visible(actor)
+
+
+def officer_name(case: Case) -> str:
+    """The responsible officer as a manager's worklist names them ("" when none)."""
+    # A many-to-one by primary key: each officer is loaded once per request, then taken from
+    # the session's identity map.
+    return case.officer.get_full_name() if case.officer is not None else ""
 
 
 def _case_row(case: Case, **extra: Any) -> dict[str, Any]:
     return {"case_id": case.id, "number": case.number, "client": case.client.full_name,
-            "function": case.function, **extra}
+            "function": case.function, "officer": officer_name(case), **extra}
 
 
 def build(session: Session, actor: access.Actor, today: dt.date, *, due_days: int = 7,
-          gap_days: int = 30) -> Worklist:
-    """Assemble the worklist for ``actor`` as of ``today``."""
+          gap_days: int = 30, officer_id: int | None = None) -> Worklist:
+    """Assemble the worklist for ``actor`` as of ``today`` (a manager may narrow it to
+    one officer's cases with ``officer_id``)."""
     wl = Worklist()
     scope = and_(mine(actor), access.case_visible(actor), Case.status.in_(OPEN))
+    if officer_id is not None:
+        scope = and_(scope, Case.officer_id == officer_id)
     if not actor.does_casework:
         return wl
 
@@ -153,4 +175,35 @@ def build(session: Session, actor: access.Actor, today: dt.date, *, due_days: in
     )
     for case in session.scalars(stmt):
         wl.no_recent_meeting.append(_case_row(case, since=case.start_date))
+
+    from portal.services.supervision import due
+
+    wl.reassessments_due = due.reassessments(session, scope, today, LIMIT)
+    wl.plan_reviews_due = due.plan_reviews(session, scope, today, LIMIT)
+    wl.responses_due = due.responses(session, scope, today, due_days, LIMIT)
+    wl.supervision_ending = due.ending(session, scope, today, LIMIT)
+
+    if actor.is_manager:
+        # Drafts wait for the unit manager's review; only the manager can take them further.
+        stmt = (
+            select(EvaluationReport, EvaluationReportRequest, Case)
+            .join(EvaluationReportRequest,
+                  EvaluationReport.request_id == EvaluationReportRequest.id)
+            .join(Case, EvaluationReportRequest.case_id == Case.id)
+            .where(scope, EvaluationReport.status == ReportStatus.DRAFT,
+                   EvaluationReportRequest.status.in_(
+                       (RequestStatus.RECEIVED, RequestStatus.IN_PROGRESS)))
+            .order_by(EvaluationReportRequest.due_date).limit(LIMIT)
+        )
+        for _report, req, case in session.execute(stmt):
+            wl.reports_to_review.append(_case_row(case, due=req.due_date,
+                                                  institution=req.institution))
+    from portal.services.casework import mediation
+
+    # An agreement's follow-up outlives the mediation case: its terms are checked after the
+    # case closed, so closed cases count here too.
+    terms_scope = and_(mine(actor), access.case_visible(actor))
+    if officer_id is not None:
+        terms_scope = and_(terms_scope, Case.officer_id == officer_id)
+    wl.terms_overdue = mediation.overdue_terms(session, terms_scope, today, LIMIT)
     return wl

@@ -23,6 +23,7 @@ from werkzeug.security import generate_password_hash
 
 from portal.models import Client, Employer, PlusUser, PortalInvitation, Volunteer
 from portal.models.base import utcnow
+from portal.security import passwords
 from portal.services import access
 from portal.services.access import Actor, Role
 from portal.services.errors import AccessDenied, NotFound, ValidationFailed
@@ -45,9 +46,8 @@ __all__ = [
 ]
 
 DEFAULT_HOURS = 72
-PASSWORD_MIN_LENGTH = 10
-# scrypt on a megabyte of input is a cheap way to tie up a worker; no real password is longer.
-PASSWORD_MAX_LENGTH = 128
+PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
+PASSWORD_MAX_LENGTH = passwords.MAX_LENGTH
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9._@-]{3,64}$")
 
 #: which link column of the user each portal role uses, and the party model behind it
@@ -132,31 +132,11 @@ def find_invitation(session: Any, token: str) -> PortalInvitation | None:
 
 
 def check_password_rules(password: str, username: str | None = None) -> None:
-    """Refuse weak passwords: at least 10 characters, letters and digits, not the username.
+    """Refuse weak passwords (the one policy of ``portal.security.passwords``).
 
     :raises ValidationFailed: naming the rule broken (field ``password``).
     """
-    if len(password) < PASSWORD_MIN_LENGTH:
-        raise ValidationFailed(
-            _l("The password must have at least %(n)s characters.", n=PASSWORD_MIN_LENGTH),
-            "password",
-        )
-    if len(password) > PASSWORD_MAX_LENGTH:
-        raise ValidationFailed(
-            _l("The password may have at most %(n)s characters.", n=PASSWORD_MAX_LENGTH),
-            "password",
-        )
-    if "\x00" in password or password.strip() != password:
-        raise ValidationFailed(
-            _l("The password may not begin or end with a space or contain control characters."),
-            "password",
-        )
-    if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
-        raise ValidationFailed(
-            _l("The password must contain both letters and digits."), "password"
-        )
-    if username and username.casefold() in password.casefold():
-        raise ValidationFailed(_l("The password may not contain the username."), "password")
+    passwords.check(password, username)
 
 
 def accept_invitation(session: Any, token: str, password: str) -> PlusUser:

@@ -7,7 +7,7 @@ task report, ...) from the demo portal logins and takes them through the inbox: 
 received, some are opened, accepted (so their intake is applied), rejected with a reason or
 answered.
 
-Everything goes through :mod:`portal.services.submissions`, exactly as the portal and the
+Everything goes through :mod:`portal.services.intake.submissions`, exactly as the portal and the
 officer screens do, so validation against the published form, routing to the unit inbox,
 change history, usage counting and e-address notices are the real ones. The data is valid for
 the shipped ``formdefs/`` and depends only on ``seed``, ``today`` and the demo data in the
@@ -46,9 +46,11 @@ from portal.models import (
     VolunteerTask,
     WorkScheduleEntry,
 )
-from portal.services import case_file, forms, portal_scope, submissions
 from portal.services.access import Actor
+from portal.services.casework import case_file
 from portal.services.errors import DomainError
+from portal.services.intake import forms, submissions
+from portal.services.partners import portal_scope
 
 __all__ = ["DEMO_KEY_PREFIX", "PORTAL_USERS", "seed_submissions"]
 
@@ -401,7 +403,40 @@ def _volunteer_items(ctx: _Context, user: Any) -> list[_Item]:
              "contact_me": n == 0},
             steps,
         ))
+    items.append(_monthly_report(links[0], today))
     return items
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")  # fmt: skip
+
+
+def _monthly_report(link: portal_scope.LinkedClient, today: dt.date) -> _Item:
+    """The volunteer's report on last month (``volunteer_monthly_report``, which uses the
+    builder's editgrid, container, currency, tags, multiple values and calculated total)."""
+    start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return _Item(
+        "volunteer-monthly-report", "volunteer", "volunteer_monthly_report",
+        {"client": link.value,
+         "period": {"year": start.year, "month": _MONTHS[start.month - 1]},
+         "activities": [
+             {"activity_date": _day(start + dt.timedelta(days=d)), "activity_kind": kind,
+              "hours": h, "description": note}
+             for d, kind, h, note in (
+                 (4, "meeting", 1.5, "Pārrunājām darba meklēšanu."),
+                 (11, "accompanying", 2, "Kopā aizgājām uz Nodarbinātības aģentūru."),
+                 (20, "joint_activity", 2.5, "Sakopām kopienas dārzu."))
+         ],
+         "support_areas": {"employment": True, "documents": True},
+         "topics": ["darba meklēšana", "CV", "dienas režīms"],
+         "institutions": ["Nodarbinātības valsts aģentūra", "Sociālais dienests"],
+         "call_minutes": [10, 25],
+         "travel_expenses": "6.80",
+         "expenses_note": "Sabiedriskais transports uz aģentūru un atpakaļ.",
+         "summary": "Klients ieradās uz visām tikšanām, ir sagatavojis CV un reģistrējies "
+                    "aģentūrā kā bezdarbnieks."},
+        (("open",),),
+    )
 
 
 # --- Helpers ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ renderer instead uploads each file as soon as it is chosen, and later posts JSON
 values only name those uploads. So that both paths keep one verdict:
 
 1. :func:`accept` checks one file exactly as the server form's files are checked
-   (:func:`portal.services.documents.check_upload`: type, size, magic bytes; then the
+   (:func:`portal.services.casework.documents.check_upload`: type, size, magic bytes; then the
    component's own pattern and size limits), only for a file component of a published form
    of the user's audience, stores it outside the web root and records a
    :class:`~portal.models.PendingUpload` owned by the user. The renderer gets a token (only
@@ -39,8 +39,10 @@ from werkzeug.datastructures import FileStorage
 from portal import formsengine as fe
 from portal.models import PendingUpload
 from portal.models.base import utcnow
-from portal.services import audit, documents, portal_scope
+from portal.services import audit
+from portal.services.casework import documents
 from portal.services.errors import AccessDenied, NotFound, ValidationFailed
+from portal.services.partners import portal_scope
 
 __all__ = [
     "DEFAULT_MAX_PENDING",
@@ -117,7 +119,7 @@ def accept(
     :raises ValidationFailed: no file, a refused file, or too many uploads waiting (field
         ``file``).
     """
-    from portal.services import forms
+    from portal.services.intake import forms
 
     actor = portal_scope.actor_of(user)
     audience = portal_scope.audience_of(actor)
@@ -142,7 +144,7 @@ def accept(
     storage.stream.seek(0, 2)
     size = storage.stream.tell()
     storage.stream.seek(0)
-    _ext, content_type = documents.check_upload(name, head, size)
+    _ext, content_type = documents.check_upload(name, head, size, storage.stream)
     description = {"name": name, "originalName": name, "size": size, "type": content_type,
                    "storage": STORAGE}
     problems = _component_problems(defn, component_key, description, locale)

@@ -121,7 +121,7 @@ def linked_clients(session: Session, user: Any) -> list[LinkedClient]:
             .where(Client.id == actor.client_id)
             .order_by(Case.start_date.desc(), Case.id.desc())
         ).all()
-        return [_link(row) for row in rows]
+        return _noted([_link(row) for row in rows])
     if audience is Audience.EMPLOYER:
         rows = session.execute(
             select(
@@ -136,7 +136,7 @@ def linked_clients(session: Session, user: Any) -> list[LinkedClient]:
             .where(WorkAssignment.employer_id == actor.employer_id, open_case)
             .order_by(Client.surname, Client.given_name, WorkAssignment.id)
         ).all()
-        return [_link(row) for row in rows]
+        return _noted([_link(row) for row in rows])
     if audience is Audience.VOLUNTEER:
         tasked = select(VolunteerTask.case_id).where(
             VolunteerTask.volunteer_id == actor.volunteer_id
@@ -151,8 +151,18 @@ def linked_clients(session: Session, user: Any) -> list[LinkedClient]:
             .where(open_case, or_(Case.id.in_(tasked), Case.id.in_(mediating)))
             .order_by(Client.surname, Client.given_name, Case.id)
         ).all()
-        return [_link(row) for row in rows]
+        return _noted([_link(row) for row in rows])
     return []
+
+
+def _noted(links: list[LinkedClient]) -> list[LinkedClient]:
+    # The names are read as columns, which the ORM does not report: note them for the
+    # access log (portal pages show them; see portal.services.privacy.reads).
+    from portal.services.privacy import reads
+
+    for link in links:
+        reads.note(client_id=link.client_id, case_id=link.case_id)
+    return links
 
 
 def _link(row: Any) -> LinkedClient:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,13 @@ from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session, defer
 
 from portal import formsengine as fe
+from portal import record_labels
+from portal.labels import LOADED_FROM
 from portal.models import Audience, FormDefinition, FormVersion, PlusUser
 from portal.models.base import utcnow
 from portal.services import audit
 from portal.services.errors import DomainError, NotFound
+from portal.services.intake.form_diff import diff
 
 __all__ = [
     "DefinitionRejected",
@@ -37,6 +41,7 @@ __all__ = [
     "forms_for_audience",
     "known_fields",
     "load_forms",
+    "mapping_names",
     "parse_json_text",
     "parsed",
     "previous_version",
@@ -84,6 +89,41 @@ def known_fields() -> dict[str, set[str]]:
         mapper.class_.__name__: {attr.key for attr in mapper.column_attrs}
         for mapper in Model.registry.mappers
     }
+
+
+#: records a portal form never creates or changes: the submission itself and its files
+_NOT_MAPPABLE = frozenset({"Submission", "SubmissionAttachment"})
+#: columns the system fills (on every record; a stored file's place and hash)
+_SYSTEM_COLUMNS = frozenset({"id", "created_at", "updated_at", "storage_key", "sha256"})
+
+
+def _sort_key(text: str) -> str:
+    # Latvian letters with marks next to their base letter ("Ā" with "A", not after "Z").
+    return unicodedata.normalize("NFD", text.casefold())
+
+
+def mapping_names() -> list[dict[str, Any]]:
+    """The record types and fields the builder's data mapping offers, named for the reader.
+
+    ``[{"name": "HoursLog", "label": "Nostrādātās stundas", "fields": [{"name":
+    "assignment_id", "label": "Darba uzdevums"}, ...]}, ...]`` in the current locale, sorted
+    by label: record types users know by a name (not system tables), their columns without
+    the ones the system fills. The stored mapping keeps the code names.
+    """
+    result = []
+    for model, columns in known_fields().items():
+        if model in _NOT_MAPPABLE or not record_labels.has_record_type_label(model):
+            continue
+        fields = [
+            {"name": c, "label": record_labels.field_label(model, c)}
+            for c in columns if c not in _SYSTEM_COLUMNS
+        ]
+        fields.sort(key=lambda f: (_sort_key(f["label"]), f["name"]))
+        result.append(
+            {"name": model, "label": record_labels.record_type_label(model), "fields": fields}
+        )
+    result.sort(key=lambda m: (_sort_key(m["label"]), m["name"]))
+    return result
 
 
 def problems_by_component(problems: Iterable[str]) -> dict[str, list[str]]:
@@ -333,7 +373,7 @@ def load_forms(session: Session, directory: str | Path) -> list[str]:
                 if known is not None:
                     continue
             version = _new_version(
-                session, definition, schema, defn.digest, None, f"loaded from {path.name}"
+                session, definition, schema, defn.digest, None, f"{LOADED_FROM}{path.name}"
             )
             _publish(definition, version, defn)
             changed.append(definition.key)
@@ -451,108 +491,6 @@ def _set_retired(session: Session, key: str, actor: Actor, retired: bool) -> For
         definition.retired = retired
         session.flush()
     return definition
-
-
-# --------------------------------------------------------------------------------------------
-# Comparing versions
-
-_VALIDATE_NOISE = {"customPrivate", "strictDateValidation", "multiple", "step"}
-
-
-def _children(comp: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    for sub in comp.get("components") or []:
-        if isinstance(sub, dict):
-            yield sub
-    for col in comp.get("columns") or []:
-        if isinstance(col, dict):
-            for sub in col.get("components") or []:
-                if isinstance(sub, dict):
-                    yield sub
-
-
-def _components(schema: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Component path -> what a reader compares; datagrid columns are ``grid.column``."""
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(comps: Iterable[Mapping[str, Any]], grid: str | None) -> None:
-        for comp in comps:
-            key = comp.get("key")
-            if not isinstance(key, str):
-                continue
-            path = f"{grid}.{key}" if grid else key
-            found[path] = _aspects(comp)
-            walk(_children(comp), path if comp.get("type") == "datagrid" else grid)
-
-    walk((c for c in schema.get("components") or [] if isinstance(c, dict)), None)
-    return found
-
-
-def _aspects(comp: Mapping[str, Any]) -> dict[str, Any]:
-    validate = comp.get("validate") if isinstance(comp.get("validate"), dict) else {}
-    rules = {
-        k: v
-        for k, v in sorted(validate.items())
-        if k not in _VALIDATE_NOISE and v not in (None, "", False)
-    }
-    conditional = comp.get("conditional") if isinstance(comp.get("conditional"), dict) else {}
-    condition = {k: v for k, v in sorted(conditional.items()) if v not in (None, "", [])}
-    if condition.get("show") in (None, "") and not condition.get("when"):
-        condition = {}
-    raw_options = comp.get("values")
-    if comp.get("type") == "select":
-        data = comp.get("data") if isinstance(comp.get("data"), dict) else {}
-        raw_options = data.get("values")
-    options = [
-        f"{o.get('value')} = {o.get('label')}" for o in raw_options or [] if isinstance(o, dict)
-    ]
-    label = comp.get("label") or comp.get("title") or comp.get("legend") or ""
-    return {
-        "label": str(label),
-        "type": str(comp.get("type", "")),
-        "validation": rules,
-        "conditional": condition,
-        "options": options,
-    }
-
-
-def diff(v1: FormVersion, v2: FormVersion) -> dict[str, Any]:
-    """What changed from ``v1`` to ``v2``, component by component (keyed by component path).
-
-    Returns ``{"added": [...], "removed": [...], "changed": [...], "form": [...]}``: added and
-    removed are ``{"key", "label", "type"}``; changed is ``{"key", "label", "changes":
-    [{"aspect", "before", "after"}]}`` with aspect one of label, type, validation,
-    conditional, options; ``form`` lists form-level aspects that changed (title, audience,
-    intake, translations).
-    """
-    old, new = _components(v1.schema), _components(v2.schema)
-    added = [
-        {"key": k, "label": new[k]["label"], "type": new[k]["type"]} for k in new if k not in old
-    ]
-    removed = [
-        {"key": k, "label": old[k]["label"], "type": old[k]["type"]} for k in old if k not in new
-    ]
-    changed = []
-    for key in new:
-        if key not in old:
-            continue
-        changes = [
-            {"aspect": aspect, "before": old[key][aspect], "after": new[key][aspect]}
-            for aspect in ("label", "type", "validation", "conditional", "options")
-            if old[key][aspect] != new[key][aspect]
-        ]
-        if changes:
-            changed.append({"key": key, "label": new[key]["label"], "changes": changes})
-    form = []
-    old_plus = v1.schema.get("plus") if isinstance(v1.schema.get("plus"), dict) else {}
-    new_plus = v2.schema.get("plus") if isinstance(v2.schema.get("plus"), dict) else {}
-    for aspect in ("title", "audience", "intake"):
-        if old_plus.get(aspect) != new_plus.get(aspect):
-            form.append(
-                {"aspect": aspect, "before": old_plus.get(aspect), "after": new_plus.get(aspect)}
-            )
-    if v1.schema.get("i18n") != v2.schema.get("i18n"):
-        form.append({"aspect": "translations", "before": None, "after": None})
-    return {"added": added, "removed": removed, "changed": changed, "form": form}
 
 
 def previous_version(session: Session, version: FormVersion) -> FormVersion | None:

@@ -1,7 +1,7 @@
 """What the portal shows: read models for "Mani probācijas dati" and "Probācijas klienta dati".
 
 Who may see which client, case and work assignment is decided by
-:mod:`portal.services.portal_scope` alone: the functions here take the links it gives
+:mod:`portal.services.partners.portal_scope` alone: the functions here take the links it gives
 (``LinkedClient``: case and assignment ids) and read, for those only, the parts of the case
 the portal shows (never internal notes, risk assessments or a mediation victim's data):
 
@@ -32,6 +32,7 @@ from portal.models import (
     MediationSession,
     Meeting,
     Obligation,
+    ObligationStatus,
     PlusUser,
     Submission,
     VolunteerTask,
@@ -149,7 +150,7 @@ def my_cases(session: Any, links: list[Any], today: dt.date) -> list[CaseView]:
         obligations = list(
             session.execute(
                 select(Obligation)
-                .where(Obligation.case_id == case.id, Obligation.active.is_(True))
+                .where(Obligation.case_id == case.id, Obligation.status == ObligationStatus.IN_FORCE)
                 .order_by(Obligation.start_date, Obligation.id)
                 .limit(_MAX_ROWS)
             ).scalars()

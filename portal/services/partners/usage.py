@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models import Audience, EService, EServiceUse, Submission, SubmissionStatus
-from portal.services.portal_scope import actor_of, audience_of
+from portal.services.partners.portal_scope import actor_of, audience_of
 
 __all__ = [
     "ACTIONS",
@@ -162,9 +162,10 @@ def _neg_month(month: str) -> tuple[int, int]:
 def usage_csv(rows: list[UsageRow], headers: list[str] | None = None) -> str:
     """The usage table as CSV (comma separated, UTF-8 text; the caller adds a BOM if needed).
 
-    ``headers`` are the column titles in the reader's language; codes are used without them.
-    Service, recipient and status are written as their stable codes so a spreadsheet can
-    filter on them whatever the language of the export.
+    ``headers`` are the column titles in the reader's language, and with them service and
+    recipient are written as the reader reads them on the screen. Without headers (a machine
+    export) they are written as their stable codes, so a program can filter on them whatever
+    the language.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -175,7 +176,10 @@ def usage_csv(rows: list[UsageRow], headers: list[str] | None = None) -> str:
     writer.writerow(headers or default)
     for r in rows:
         writer.writerow([
-            r.month, r.service.value, r.recipient_type.value, r.views, r.submissions,
+            r.month,
+            str(r.service) if headers else r.service.value,
+            str(r.recipient_type) if headers else r.recipient_type.value,
+            r.views, r.submissions,
             *(r.by_status[s] for s in SubmissionStatus),
         ])
     return out.getvalue()

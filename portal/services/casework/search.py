@@ -18,7 +18,11 @@ from portal.models import Case, Client
 from portal.services import access
 from portal.services.dbfunctions import fold
 
+#: results per page
 MAX_RESULTS = 50
+#: matches counted at most: beyond it the screen says "more than" (counting every client
+#: whose name holds an "a" would cost more than the page itself)
+COUNT_CAP = 1000
 # Longer queries are cut: no name, code or number is this long, and each word costs a LIKE.
 MAX_QUERY_LENGTH = 100
 _CASE_NUMBER = re.compile(r"^[A-Za-z]{1,4}-\d{4}-\d{1,8}$")
@@ -34,11 +38,35 @@ _MIN_STEM = 4
 
 @dataclass(frozen=True)
 class SearchResult:
-    """What the search found; clients and cases are already access-filtered."""
+    """One page of what the search found; clients and cases are already access-filtered."""
 
     kind: str  # "case_number", "personal_code", "name" or "empty"
     clients: list[Client]
     cases: list[Case]
+    #: all matches (clients, or cases for a case number), at most COUNT_CAP + 1
+    total: int = 0
+    page: int = 0
+    page_size: int = MAX_RESULTS
+
+    @property
+    def capped(self) -> bool:
+        """Whether there are more matches than were counted."""
+        return self.total > COUNT_CAP
+
+    @property
+    def pages(self) -> int:
+        """Pages of results (of the counted ones)."""
+        return max(1, -(-min(self.total, COUNT_CAP) // self.page_size))
+
+    @property
+    def first(self) -> int:
+        """The number of the first result on this page (1-based; 0 when none)."""
+        return self.page * self.page_size + 1 if self.clients or self.cases else 0
+
+    @property
+    def last(self) -> int:
+        """The number of the last result on this page."""
+        return self.page * self.page_size + len(self.clients or self.cases)
 
 
 def name_key() -> ColumnElement[str]:
@@ -77,12 +105,14 @@ def classify(query: str) -> str:
     return "name"
 
 
-def search(session: Session, query: str, actor: access.Actor, limit: int = MAX_RESULTS) -> SearchResult:
-    """Find clients and cases the actor may see."""
+def search(session: Session, query: str, actor: access.Actor, limit: int = MAX_RESULTS,
+           page: int = 0) -> SearchResult:
+    """Find clients and cases the actor may see: page ``page`` (from 0) of ``limit`` results,
+    with the number of all matches (counted up to COUNT_CAP + 1)."""
     kind = classify(query)
     q = clean(query)
     if kind == "empty":
-        return SearchResult(kind, [], [])
+        return SearchResult(kind, [], [], page_size=limit)
     if kind == "case_number":
         stmt = (
             select(Case)
@@ -90,7 +120,7 @@ def search(session: Session, query: str, actor: access.Actor, limit: int = MAX_R
             .options(selectinload(Case.client))
         )
         cases = list(session.scalars(stmt.limit(limit)))
-        return SearchResult(kind, [], cases)
+        return SearchResult(kind, [], cases, total=len(cases), page_size=limit)
     # A client is listed with their cases, only those the actor may see (a client of the
     # unit can have a case in another unit), loaded for all clients in one query.
     with_cases = selectinload(Client.cases.and_(access.case_visible(actor)))
@@ -100,12 +130,21 @@ def search(session: Session, query: str, actor: access.Actor, limit: int = MAX_R
         stmt = select(Client).where(
             Client.personal_code == code, access.condition(Client, actor)
         ).options(with_cases)
-        return SearchResult(kind, list(session.scalars(stmt.limit(limit))), [])
+        clients = list(session.scalars(stmt.limit(limit)))
+        return SearchResult(kind, clients, [], total=len(clients), page_size=limit)
     terms = name_terms(q)
     key = name_key()
-    stmt = select(Client).where(access.condition(Client, actor))
+    where = [access.condition(Client, actor)]
     for term in terms:
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(key.like(f"%{escaped}%", escape="\\"))
-    stmt = stmt.order_by(Client.surname, Client.given_name, Client.id).limit(limit)
-    return SearchResult(kind, list(session.scalars(stmt.options(with_cases))), [])
+        where.append(key.like(f"%{escaped}%", escape="\\"))
+    # Counted up to the cap only: the inner query stops at COUNT_CAP + 1 rows.
+    counted = select(Client.id).where(*where).limit(COUNT_CAP + 1).subquery()
+    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
+    pages = max(1, -(-min(total, COUNT_CAP) // limit))
+    page = min(max(page, 0), pages - 1)
+    stmt = (select(Client).where(*where)
+            .order_by(Client.surname, Client.given_name, Client.id)
+            .offset(page * limit).limit(limit))
+    return SearchResult(kind, list(session.scalars(stmt.options(with_cases))), [],
+                        total=total, page=page, page_size=limit)

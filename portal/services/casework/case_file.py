@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.models import (
     Case,
-    ChangeLog,
     Document,
+    EvaluationReport,
     EvaluationReportRequest,
     HoursLog,
     Mediation,
@@ -21,8 +21,6 @@ from portal.models import (
 )
 from portal.services import access
 from portal.services.errors import NotFound
-
-HISTORY_ROWS = 100
 
 
 @dataclass
@@ -37,8 +35,9 @@ class CaseFile:
     mediation: Mediation | None
     parties: list[MediationParty]
     evaluation_requests: list[EvaluationReportRequest]
+    #: per report id, the workflow steps the actor may take (``access.report_actions``)
+    report_actions: dict[int, frozenset[str]]
     documents: list[Document]
-    history: list[ChangeLog]
     sections: dict[str, Any]
 
 
@@ -85,7 +84,7 @@ def build(session: Session, case_id: int, actor: access.Actor) -> CaseFile:
     )
     mediation = session.scalars(
         select(Mediation).where(Mediation.case_id == case.id)
-        .options(selectinload(Mediation.sessions))
+        .options(selectinload(Mediation.sessions), selectinload(Mediation.terms))
     ).first()
     parties: list[MediationParty] = []
     if mediation is not None:
@@ -97,28 +96,30 @@ def build(session: Session, case_id: int, actor: access.Actor) -> CaseFile:
         ))
     requests = list(session.scalars(
         select(EvaluationReportRequest).where(EvaluationReportRequest.case_id == case.id)
-        .options(selectinload(EvaluationReportRequest.report))
+        .options(selectinload(EvaluationReportRequest.report)
+                 .selectinload(EvaluationReport.versions))
         .order_by(EvaluationReportRequest.due_date)
     ))
+    report_actions = {
+        r.report.id: access.report_actions(session, r.report, actor)
+        for r in requests if r.report is not None
+    }
     docs = list(session.scalars(
         select(Document).where(Document.case_id == case.id).order_by(Document.id.desc())
     ))
-    history = list(session.scalars(
-        # Scoped like the change-history screen: a victim's history is not for every officer.
-        select(ChangeLog).where(ChangeLog.case_id == case.id, access.condition(ChangeLog, actor))
-        .order_by(ChangeLog.id.desc()).limit(HISTORY_ROWS)
-    ))
+    # The hours are loaded with the assignments: summing them here saves two queries a page.
+    hours = [h for a in assignments for h in a.hours]
     return CaseFile(
         case=case,
         assignments=assignments,
-        hours_confirmed=hours_done(session, case.id),
-        hours_reported=hours_done(session, case.id, confirmed_only=False),
+        hours_confirmed=sum((Decimal(h.hours) for h in hours if h.confirmed), Decimal(0)),
+        hours_reported=sum((Decimal(h.hours) for h in hours), Decimal(0)),
         hours_ordered=case.hours_ordered,
         mediation=mediation,
         parties=parties,
         evaluation_requests=requests,
+        report_actions=report_actions,
         documents=docs,
-        history=history,
         sections={
             "plans": sorted(case.plans, key=lambda p: p.plan_date, reverse=True),
             "obligations": case.obligations,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import IO
@@ -24,10 +25,41 @@ _SIGNATURES: dict[str, tuple[bytes, ...]] = {
 }
 
 
-def check_upload(filename: str, head: bytes, size: int) -> tuple[str, str]:
+# Markup a browser would run if it ever took the file for a web page: a PDF (or image, or
+# text) that starts right but carries HTML is refused, whatever its first bytes say.
+_ACTIVE_CONTENT = re.compile(
+    rb"<\s*(?:html|script|body|iframe|frame|svg|object|embed|form|meta\s+http-equiv|"
+    rb"!doctype\s+html)\b|javascript:",
+    re.IGNORECASE,
+)
+_SCAN_CHUNK = 256 * 1024
+_SCAN_OVERLAP = 64
+
+
+def carries_markup(stream: IO[bytes]) -> bool:
+    """Whether the file holds HTML or script anywhere (the stream's position is kept)."""
+    position = stream.tell()
+    stream.seek(0)
+    tail = b""
+    try:
+        for chunk in iter(lambda: stream.read(_SCAN_CHUNK), b""):
+            if _ACTIVE_CONTENT.search(tail + chunk):
+                return True
+            tail = chunk[-_SCAN_OVERLAP:]
+    finally:
+        stream.seek(position)
+    return False
+
+
+def check_upload(filename: str, head: bytes, size: int,
+                 stream: IO[bytes] | None = None) -> tuple[str, str]:
     """Check an upload's name, size and content; return (extension, content type).
 
-    :raises ValidationFailed: on a forbidden type, an empty or oversized file.
+    ``head`` is the file's first bytes (its magic number); with ``stream`` the whole content
+    is also checked for markup (:func:`carries_markup`).
+
+    :raises ValidationFailed: on a forbidden type, an empty or oversized file, or content
+        that does not match the type.
     """
     allowed: dict[str, str] = current_app.config["ALLOWED_UPLOAD_TYPES"]
     limit: int = current_app.config["MAX_UPLOAD_BYTES"]
@@ -48,6 +80,8 @@ def check_upload(filename: str, head: bytes, size: int) -> tuple[str, str]:
     if signatures and not any(head.startswith(sig) for sig in signatures):
         raise ValidationFailed(_l("The file's content does not match its type."), "file")
     if ext == "txt" and b"\x00" in head:
+        raise ValidationFailed(_l("The file's content does not match its type."), "file")
+    if stream is not None and carries_markup(stream):
         raise ValidationFailed(_l("The file's content does not match its type."), "file")
     return ext, allowed[ext]
 

@@ -1,0 +1,1 @@
+"""Casework: cases and their rules, the case page, documents, search, the worklist."""

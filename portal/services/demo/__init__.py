@@ -1,0 +1,1 @@
+"""Demo data for `make run` and the tests: realistic, deterministic, never domain logic."""

@@ -1,0 +1,1 @@
+"""The portal's users: accounts and invitations, what they see, e-service use."""
