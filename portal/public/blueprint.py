@@ -27,26 +27,22 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal import i18n
-from portal.extensions import db, security_manager
+from portal.extensions import csrf, db, security_manager
 from portal.models import PlusUser
 from portal.public import formview, pages
 from portal.public.formio_i18n import formio_texts
 from portal.public.forms import LoginForm, SetPasswordForm
 from portal.public.pages import portal_user_required
-from portal.services import (
-    audit,
-    documents,
-    forms,
-    invitations,
-    portal_data,
-    portal_scope,
-    submissions,
-    usage,
-)
+from portal.security import sessions, throttle
+from portal.services import audit
 from portal.services.access import Role
+from portal.services.casework import documents
+from portal.services.casework.rules import today
 from portal.services.errors import DomainError
-from portal.services.rules import today
-from portal.views.errors import MESSAGES
+from portal.services.identity import national_login, saml
+from portal.services.intake import forms, submissions
+from portal.services.partners import invitations, portal_data, portal_scope, usage
+from portal.views.errors import MESSAGES, throttled_message
 
 bp = Blueprint(
     "portal",
@@ -82,23 +78,122 @@ def login() -> Any:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     refused = False
+    throttled = 0
     if form.validate_on_submit():
-        user = security_manager.auth_user_db(form.username.data, form.password.data)
-        if user is None:
+        throttled = throttle.wait_seconds(form.username.data)
+        user = None if throttled else security_manager.auth_user_db(form.username.data,
+                                                                    form.password.data)
+        if throttled:
+            form.password.errors = [throttled_message(throttled)]
+        elif user is None:
             form.password.errors = [_("The username or password is wrong.")]
         elif not invitations.is_portal_user(user):
             refused = True
         else:
             login_user(user, remember=False)
             return redirect(pages.safe_next(form.next.data, url_for("portal.home")), 303)
-    status = 403 if refused else (200 if request.method == "GET" else 422)
-    return render_template("portal/login.html", form=form, refused=refused), status
+    status = 403 if refused else (200 if request.method == "GET" else 429 if throttled else 422)
+    return render_template("portal/login.html", form=form, refused=refused,
+                           national=saml.offer_national_login()), status
+
+
+# --- the national unified login (SAML 2.0) -----------------------------------------------------
+
+_CHOICE_KEY = "plus.national_login.choice"
+
+
+@bp.route("/saml/login", methods=["POST"])
+def saml_login() -> Any:
+    """Start the national login: off to the IdP with an AuthnRequest (CSRF-checked POST).
+
+    With ``invite`` (an invitation token) the person who logs in redeems that invitation.
+    """
+    invitation_id = None
+    if request.form.get("invite"):
+        invitation = invitations.find_invitation(db.session, request.form["invite"])
+        if invitation is None:
+            return render_template("portal/invite_invalid.html"), 404
+        invitation_id = invitation.id
+    next_url = pages.safe_next(request.form.get("next"), url_for("portal.home"))
+    try:
+        return redirect(saml.login_redirect(next_url, invitation_id), 303)
+    except saml.ServiceUnavailable as exc:
+        return _national_refusal(exc, 503)
+
+
+@bp.route("/saml/acs", methods=["POST"])
+@csrf.exempt  # the IdP posts here; the signed assertion and RelayState stand in for a token
+def saml_acs() -> Any:
+    """The IdP's answer: check it, find whom the person may act as, log them in."""
+    try:
+        identity, pending = saml.consume_response(db.session)
+        db.session.commit()  # the replay guard keeps the IDs even if no account is found
+        if pending.invitation_id is not None:
+            users = [national_login.bind_invitation(db.session, pending.invitation_id, identity)]
+        else:
+            users = national_login.accounts_for(db.session, identity)
+        db.session.commit()
+    except saml.ServiceUnavailable as exc:
+        db.session.rollback()
+        return _national_refusal(exc, 503)
+    except DomainError as exc:
+        db.session.rollback()
+        status = 404 if isinstance(exc, invitations.InvitationInvalid) else (
+            400 if isinstance(exc, saml.LoginRefused) else 403)
+        return _national_refusal(exc, status)
+    if len(users) == 1:
+        return _national_login(users[0], pending.next_url)
+    session[_CHOICE_KEY] = {"ids": [u.id for u in users], "next": pending.next_url}
+    return redirect(url_for("portal.saml_choose"), 303)
+
+
+@bp.route("/saml/choose", methods=["GET", "POST"])
+def saml_choose() -> Any:
+    """A person who may act for several (themself, employers, volunteers) chooses one."""
+    choice = session.get(_CHOICE_KEY) or {}
+    ids = [int(i) for i in choice.get("ids", [])]
+    if not ids:
+        return redirect(url_for("portal.login"), 303)
+    if request.method == "POST":
+        chosen = request.form.get("account", type=int)
+        if chosen not in ids:
+            abort(400)
+        user = db.session.get(PlusUser, chosen)
+        if not national_login.may_act_as(db.session, user):
+            abort(403)  # disabled, or the case closed, since the login
+        session.pop(_CHOICE_KEY, None)
+        return _national_login(user, choice.get("next") or "")
+    users = [u for u in (db.session.get(PlusUser, i) for i in ids) if u is not None]
+    return render_template("portal/national_choose.html", accounts=users,
+                           roles={u.id: invitations.portal_role(u) for u in users})
+
+
+@bp.route("/saml/metadata")
+def saml_metadata() -> Any:
+    """The portal's SAML metadata, to register it with the IdP."""
+    try:
+        xml = saml.sp_metadata()
+    except saml.ServiceUnavailable:
+        abort(404)
+    return current_app.response_class(xml, mimetype="application/samlmetadata+xml")
+
+
+def _national_login(user: PlusUser, next_url: str) -> Any:
+    # As the password login: flask_login.login_user, so every login hook applies alike.
+    logout_user()
+    login_user(user, remember=False)
+    security_manager.update_user_auth_stat(user, True)
+    return redirect(pages.safe_next(next_url, url_for("portal.home")), 303)
+
+
+def _national_refusal(exc: DomainError, status: int) -> Any:
+    return render_template("portal/national_refused.html", message=exc.message), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
     """End the session (a POST with the CSRF token, so no other site can log anyone out)."""
-    logout_user()
+    sessions.end_session(current_user)
     return redirect(url_for("portal.login"), 303)
 
 
@@ -125,7 +220,8 @@ def invite(token: str) -> Any:
             return redirect(url_for("portal.home"), 303)
     status = 200 if request.method == "GET" else 422
     invited = db.session.get(PlusUser, invitation.user_id)
-    return render_template("portal/invite.html", form=form, invited=invited,
+    return render_template("portal/invite.html", form=form, invited=invited, token=token,
+                           national=saml.offer_national_login(),
                            min_length=invitations.PASSWORD_MIN_LENGTH), status
 
 
@@ -236,20 +332,36 @@ def form_page(key: str) -> Any:
         if chosen is not None and page.asks_for_client and chosen not in page.client_values:
             abort(404)  # a client that is not theirs: as if the link did not exist
         state = formview.initial_state(page.schema, {"linked_clients": chosen} if chosen else None)
+        pages.recalculate(page, state, current_app.config["PLUS_TIMEZONE"])
         return _render_form(page, state, secrets.token_urlsafe(24))
     idempotency_key = request.form.get(formview.IDEMPOTENCY_KEY, "")
     if not pages.valid_idempotency_key(idempotency_key):
         abort(400)
     state = formview.read_state(page.schema, request.form, request.files)
-    if formview.ADD_ROW in request.form or formview.REMOVE_ROW in request.form:
-        changed = (
-            formview.add_row(page.schema, state, request.form[formview.ADD_ROW])
-            if formview.ADD_ROW in request.form
-            else formview.remove_row(page.schema, state, request.form[formview.REMOVE_ROW])
-        )
+    timezone = current_app.config["PLUS_TIMEZONE"]
+    pages.recalculate(page, state, timezone)
+    form = request.form
+    if formview.SAVE_ROW in form:
+        # The renderer saves an editgrid row only when its fields are valid.
+        errors = pages.row_errors(page, state, form[formview.SAVE_ROW], timezone, _locale())
+        if not formview.save_row(page.schema, state, form[formview.SAVE_ROW], errors):
+            abort(400)
+        still_open = form[formview.SAVE_ROW].rpartition(":")[0] in state.open
+        return _render_form(page, state, idempotency_key, errors if still_open else None)
+    if any(k in form for k in (formview.ADD_ROW, formview.REMOVE_ROW, formview.EDIT_ROW)):
+        if formview.ADD_ROW in form:
+            changed = formview.add_row(page.schema, state, form[formview.ADD_ROW])
+        elif formview.REMOVE_ROW in form:
+            changed = formview.remove_row(page.schema, state, form[formview.REMOVE_ROW])
+        else:
+            changed = formview.edit_row(page.schema, state, form[formview.EDIT_ROW])
         if not changed:
             abort(400)
+        pages.recalculate(page, state, timezone)
         return _render_form(page, state, idempotency_key)
+    unsaved = pages.unsaved_rows(page, state)
+    if unsaved:
+        return _render_form(page, state, idempotency_key, unsaved), 422
     return _submit(page, key, state, idempotency_key)
 
 

@@ -16,6 +16,15 @@ for the official renderer:
   as the Form.io date picker does; ``dd.mm.yyyy`` typed by hand is understood too;
 * datagrid -> a list of row objects. Rows are named ``grid[3][column]``; the number of rows
   travels in a hidden ``plus.rows.<grid>`` field, so a row of empty checkboxes is not lost.
+* editgrid -> the same, but one row at a time is open for editing (``plus.open.<grid>``);
+  saved rows are shown as a summary and travel in hidden fields. "Save" keeps a row open
+  while its fields have errors; submitting with a row open is refused (Form.io's rule);
+* container -> an object of its children, named ``box[child]``;
+* multiple text fields and numbers -> a list, one item a line of a textarea; tags -> the
+  text as typed (split into a list for ``storeas: array``); currency -> a number.
+
+Calculated values (JSON Logic ``calculateValue``) are recomputed by the server on every post
+(``apply_calculated``) and drawn read-only.
 
 Without JavaScript every component is shown; those a condition hides are ignored by the
 validation (Form.io's rules, in ``formsengine``), and each carries a hint saying when it
@@ -35,15 +44,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage, MultiDict
 
 __all__ = [
     "ADD_ROW",
+    "EDIT_ROW",
     "IDEMPOTENCY_KEY",
     "REMOVE_ROW",
+    "SAVE_ROW",
     "FormState",
     "Node",
+    "apply_calculated",
     "build_view",
     "initial_state",
     "read_state",
@@ -53,7 +66,11 @@ __all__ = [
 IDEMPOTENCY_KEY = "plus.idempotency_key"
 ADD_ROW = "plus.add_row"
 REMOVE_ROW = "plus.remove_row"
+EDIT_ROW = "plus.edit_row"
+SAVE_ROW = "plus.save_row"
 ROWS_PREFIX = "plus.rows."
+OPEN_PREFIX = "plus.open."
+GRIDS = frozenset({"datagrid", "editgrid"})
 SUBMIT = "plus.submit"
 
 # Rows of one datagrid read from a post, at most: above any sensible report, yet bounded.
@@ -81,6 +98,8 @@ class FormState:
 
     values: dict[str, Any] = field(default_factory=dict)
     files: dict[str, list[FileStorage]] = field(default_factory=dict)
+    #: editgrid key -> the index of its row being edited (the others are saved)
+    open: dict[str, int] = field(default_factory=dict)
     #: id of the element to focus when the form comes back from adding or removing a row:
     #: without it a keyboard user would start again at the top of the page.
     focus: str = ""
@@ -135,6 +154,15 @@ def _default_raw(comp: dict[str, Any]) -> Any:
         return _day_parts(default if isinstance(default, str) else "", comp)
     if ctype == "file":
         return []
+    if ctype == "container":
+        return {c["key"]: _default_raw(c) for c in _components(comp.get("components"))
+                if _is_data(c)}
+    if _multiple_text(comp) or ctype == "tags":
+        # One item a line (multiple values), or the tags as typed: text either way.
+        items = default if isinstance(default, list) else ([] if default in (None, "") else
+                                                            [default])
+        return ("\n" if ctype != "tags" else ",").join(str(v) for v in items) if items else (
+            default if isinstance(default, str) else "")
     if ctype == "datetime" and isinstance(default, str):
         return _datetime_input(default, bool(comp.get("enableTime", True)))
     if default is None or isinstance(default, (dict, list)):
@@ -142,6 +170,11 @@ def _default_raw(comp: dict[str, Any]) -> Any:
     if isinstance(default, bool):
         return "true" if default else "false"
     return str(default)
+
+
+def _multiple_text(comp: Mapping[str, Any]) -> bool:
+    """A text field or number with ``multiple: true``: drawn as one item a line."""
+    return comp.get("type") in ("textfield", "number") and bool(comp.get("multiple"))
 
 
 def _empty_row(grid: dict[str, Any], like: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -166,10 +199,12 @@ def initial_state(schema: Mapping[str, Any], prefill: Mapping[str, str] | None =
         if not _is_data(comp):
             continue
         key = comp["key"]
-        if comp.get("type") == "datagrid":
-            count = 0 if comp.get("initEmpty") else 1
+        if comp.get("type") in GRIDS:
+            # An editgrid starts without rows, as in the renderer; a datagrid with one.
+            count = 0 if comp.get("initEmpty") or comp.get("type") == "editgrid" else 1
             minimum = _int((comp.get("validate") or {}).get("minLength"))
-            count = max(count, min(minimum or 0, 50))
+            if comp.get("type") != "editgrid":  # an editgrid row is added, then saved
+                count = max(count, min(minimum or 0, 50))
             rows = [_empty_row(comp) for _ in range(count)]
             for row in rows:
                 _apply_prefill(comp.get("components"), row, prefill)
@@ -203,8 +238,17 @@ def read_state(
         if not _is_data(comp):
             continue
         key = comp["key"]
-        if comp.get("type") == "datagrid":
+        if comp.get("type") == "container":
+            state.values[key] = {
+                c["key"]: _read_one(c, f"{key}[{c['key']}]", form, files, state)
+                for c in _components(comp.get("components")) if _is_data(c)
+            }
+        elif comp.get("type") in GRIDS:
             count = _row_count(form, key)
+            if comp.get("type") == "editgrid":
+                opened = _int(form.get(OPEN_PREFIX + key))
+                if opened is not None and 0 <= opened < count:
+                    state.open[key] = opened
             children = [c for c in _components(comp.get("components")) if _is_data(c)]
             rows = []
             for index in range(count):
@@ -259,14 +303,49 @@ def _path_of(name: str) -> str:
 
 
 def add_row(schema: Mapping[str, Any], state: FormState, grid_key: str) -> bool:
-    """Append an empty row to a datagrid; False when there is no such datagrid."""
+    """Append an empty row to a datagrid or editgrid (an editgrid opens it for editing);
+    False when there is no such grid."""
     grid = _find_grid(schema, grid_key)
     if grid is None:
         return False
     rows = state.values.setdefault(grid_key, [])
-    if len(rows) < MAX_GRID_ROWS:
+    if len(rows) < MAX_GRID_ROWS and not (grid.get("type") == "editgrid"
+                                          and grid_key in state.open):
         rows.append(_empty_row(grid, rows[-1] if rows else None))
+        if grid.get("type") == "editgrid":
+            state.open[grid_key] = len(rows) - 1
     state.focus = _row_id(grid_key, len(rows) - 1) if rows else _grid_id(grid_key)
+    return True
+
+
+def edit_row(schema: Mapping[str, Any], state: FormState, spec: str) -> bool:
+    """Open row ``n`` of an editgrid for editing (``"grid:n"``); False when there is none."""
+    grid_key, _, index = spec.rpartition(":")
+    grid = _find_grid(schema, grid_key)
+    rows = state.values.get(grid_key)
+    number = _int(index)
+    if grid is None or grid.get("type") != "editgrid" or not isinstance(rows, list):
+        return False
+    if number is None or not 0 <= number < len(rows):
+        return False
+    state.open[grid_key] = number
+    state.focus = _row_id(grid_key, number)
+    return True
+
+
+def save_row(schema: Mapping[str, Any], state: FormState, spec: str,
+             errors: Mapping[str, list[str]]) -> bool:
+    """Close the open row of an editgrid unless ``errors`` (of the whole form) name a field of
+    it, as the renderer keeps an invalid row open; False when there is no such row."""
+    grid_key, _, index = spec.rpartition(":")
+    grid = _find_grid(schema, grid_key)
+    number = _int(index)
+    if grid is None or grid.get("type") != "editgrid" or state.open.get(grid_key) != number:
+        return False
+    prefix = f"{grid_key}[{number}]"
+    if not any(path == prefix or path.startswith(prefix + ".") for path in errors):
+        del state.open[grid_key]
+    state.focus = _row_id(grid_key, number)
     return True
 
 
@@ -279,6 +358,11 @@ def remove_row(schema: Mapping[str, Any], state: FormState, spec: str) -> bool:
         return False
     if 0 <= number < len(rows):
         del rows[number]
+        opened = state.open.get(grid_key)
+        if opened == number:
+            del state.open[grid_key]
+        elif opened is not None and opened > number:
+            state.open[grid_key] = opened - 1
     # The row that took the removed one's place (or the last), else the grid itself.
     state.focus = _row_id(grid_key, min(number, len(rows) - 1)) if rows else _grid_id(grid_key)
     return True
@@ -294,7 +378,7 @@ def _row_id(grid_key: str, index: int) -> str:
 
 def _find_grid(schema: Mapping[str, Any], key: str) -> dict[str, Any] | None:
     for comp in _components(schema.get("components")):
-        if comp.get("type") == "datagrid" and comp.get("key") == key:
+        if comp.get("type") in GRIDS and comp.get("key") == key:
             return comp
     return None
 
@@ -312,7 +396,14 @@ def to_formio_data(schema: Mapping[str, Any], state: FormState, timezone: str) -
             continue  # a hidden component keeps its default; validation supplies it
         key = comp["key"]
         raw = state.values.get(key)
-        if comp.get("type") == "datagrid":
+        if comp.get("type") == "container":
+            box = raw if isinstance(raw, dict) else {}
+            data[key] = {
+                c["key"]: _value(c, box.get(c["key"]), tz)
+                for c in _components(comp.get("components"))
+                if _is_data(c) and not c.get("hidden") and c.get("type") != "file"
+            }
+        elif comp.get("type") in GRIDS:
             children = [
                 c
                 for c in _components(comp.get("components"))
@@ -341,7 +432,16 @@ def _value(comp: dict[str, Any], raw: Any, tz: ZoneInfo) -> Any:
         return values
     if ctype == "select" and comp.get("multiple"):
         return [str(v) for v in raw] if isinstance(raw, list) else []
-    if ctype == "number":
+    if _multiple_text(comp):
+        lines = [line.strip() for line in (raw if isinstance(raw, str) else "").splitlines()]
+        items = [line for line in lines if line]
+        return [_number(v) for v in items] if ctype == "number" else items
+    if ctype == "tags":
+        text = (raw if isinstance(raw, str) else "").strip()
+        delimiter = comp.get("delimeter") or ","
+        tags = [t.strip() for t in text.split(delimiter) if t.strip()] if text else []
+        return tags if comp.get("storeas") == "array" else delimiter.join(tags)
+    if ctype in ("number", "currency"):
         return _number(raw if isinstance(raw, str) else "")
     if ctype == "day":
         return _day_value(raw if isinstance(raw, dict) else {}, bool(comp.get("dayFirst")))
@@ -350,6 +450,42 @@ def _value(comp: dict[str, Any], raw: Any, tz: ZoneInfo) -> Any:
     text = raw if isinstance(raw, str) else ""
     if ctype == "textarea":
         text = text.replace("\r\n", "\n")
+    return text
+
+
+def apply_calculated(schema: Mapping[str, Any], state: FormState,
+                     settled: Mapping[str, Any]) -> None:
+    """Show the server's calculated values: put them into the state as the user would see
+    them (``settled`` is ``formsengine.calculated_data`` of this state's data)."""
+
+    def put(components: Any, scope: dict[str, Any], values: Mapping[str, Any]) -> None:
+        for comp in _components(components):
+            key = comp.get("key")
+            if comp.get("calculateValue") and key in values:
+                scope[key] = _raw_of(values[key])
+            elif comp.get("type") == "container" and isinstance(values.get(key), dict):
+                put(comp.get("components"), scope.setdefault(key, {}), values[key])
+            elif comp.get("type") in GRIDS and isinstance(values.get(key), list):
+                rows = scope.get(key) if isinstance(scope.get(key), list) else []
+                for row, settled_row in zip(rows, values[key], strict=False):
+                    if isinstance(row, dict) and isinstance(settled_row, dict):
+                        put(comp.get("components"), row, settled_row)
+
+    put(schema.get("components"), state.values, settled)
+
+
+def _raw_of(value: Any) -> str:
+    """A calculated value as the text of its field."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else repr(value)
+    else:
+        text = str(value)
+    if isinstance(value, int | float) and str(get_locale()) == "lv":
+        text = text.replace(".", ",")  # as Latvians write it (read back either way)
     return text
 
 
@@ -402,6 +538,22 @@ def _datetime_value(text: str, tz: ZoneInfo) -> str:
     return text
 
 
+def _date_bound(bound: Any) -> dt.date | None:
+    """A datetime component's date bound: "moment()" is the service's today."""
+    from portal.formsengine.schema import TODAY
+
+    if bound == TODAY:
+        from portal.services.casework.rules import today
+
+        return today()
+    if isinstance(bound, str):
+        try:
+            return dt.date.fromisoformat(bound)
+        except ValueError:
+            return None
+    return None
+
+
 def _datetime_input(value: str, enable_time: bool) -> str:
     """A stored or default ISO value as an ``<input type=date|datetime-local>`` value."""
     try:
@@ -448,6 +600,8 @@ class Node:
             ids.append(self.id + "-desc")
         if self.hint:
             ids.append(self.id + "-hint")
+        if self.settings.get("limits"):
+            ids.append(self.id + "-limits")
         if self.errors:
             ids.append(self.id + "-error")
         return " ".join(ids)
@@ -475,6 +629,7 @@ def build_view(
     the field. Paths without a field (``_form``) are listed in the summary without a link.
     """
     builder = _Builder(schema, errors or {})
+    builder.open = dict(state.open)
     # With errors the summary takes the focus; else a row just added or removed does.
     builder.focus = "" if errors else state.focus
     nodes = builder.nodes(schema.get("components"), state.values, None, None)
@@ -492,6 +647,8 @@ class _Builder:
         self.grids: dict[str, int] = {}
         self.focus = ""
         self.top = {c.get("key"): c for c in _components(schema.get("components"))}
+        self.open: dict[str, int] = {}
+        self.prefix: str | None = None  # the container whose children are being drawn
 
     def summary_items(self) -> list[tuple[str | None, str]]:
         rest = [
@@ -541,6 +698,9 @@ class _Builder:
             ident = f"f-{grid['key']}-{row}-{key}"
             name = f"{grid['key']}[{row}][{key}]"
             path = f"{grid['key']}[{row}].{key}"
+        elif self.prefix is not None:
+            ident, name, path = f"f-{self.prefix}-{key}", f"{self.prefix}[{key}]", \
+                f"{self.prefix}.{key}"
         else:
             ident, name, path = f"f-{key}", key, key
         node = Node(type=ctype, key=key, id=ident, name=name)
@@ -569,12 +729,25 @@ class _Builder:
                         (width, self.nodes(column.get("components"), scope, grid, row))
                     )
             return node
-        if ctype == "datagrid":
+        if ctype in GRIDS:
             return self.datagrid(node, comp, scope, path)
+        if ctype == "container":
+            node.label = _text(comp.get("label"))
+            node.errors = self.take_errors(path, ident, row)
+            box = scope.get(key) if isinstance(scope.get(key), dict) else {}
+            outer, self.prefix = self.prefix, key
+            node.children = self.nodes(comp.get("components"), box, None, None)
+            self.prefix = outer
+            return node
         validate = comp.get("validate") if isinstance(comp.get("validate"), dict) else {}
         node.required = bool(validate.get("required"))
         node.value = scope.get(key)
         node.errors = self.take_errors(path, ident, row)
+        node.settings["calculated"] = bool(comp.get("calculateValue"))
+        node.settings["limits"] = _limits(comp, validate)
+        if _multiple_text(comp):
+            node.type = "multiple"
+            node.settings["rows"] = 3
         if ctype in ("select", "radio", "selectboxes"):
             items = _option_items(comp)
             node.options = [
@@ -586,11 +759,20 @@ class _Builder:
             node.settings["inline"] = bool(comp.get("inline"))
         elif ctype == "textarea":
             node.settings["rows"] = max(2, min(_int(comp.get("rows")) or 3, 20))
-        elif ctype == "number":
-            node.settings["prefix"] = _text(comp.get("prefix"))
+        elif ctype in ("number", "currency"):
+            node.type = "number"
+            node.settings["prefix"] = _text(comp.get("prefix")) or (
+                "€" if ctype == "currency" else "")
             node.settings["suffix"] = _text(comp.get("suffix"))
         elif ctype == "datetime":
             node.settings["enable_time"] = comp.get("enableTime", True) is not False
+            # The browser's date picker keeps the form's bounds, as the server does.
+            picker = comp.get("datePicker") if isinstance(comp.get("datePicker"), dict) else {}
+            for name, attr in (("minDate", "min"), ("maxDate", "max")):
+                bound = _date_bound(picker.get(name))
+                if bound is not None:
+                    node.settings[attr] = bound.isoformat() + (
+                        "T23:59" if node.settings["enable_time"] and attr == "max" else "")
         elif ctype == "day":
             order = ("day", "month", "year") if comp.get("dayFirst") else ("month", "day", "year")
             node.settings["order"] = order
@@ -617,15 +799,27 @@ class _Builder:
         node.settings["max_rows"] = _int(validate.get("maxLength"))
         node.settings["min_rows"] = _int(validate.get("minLength")) or 0
         node.settings["focus"] = self.focus
+        node.settings["limits"] = _limits(comp, validate)
+        editgrid = comp.get("type") == "editgrid"
+        opened = self.open.get(node.key) if editgrid else None
+        node.settings["open"] = opened
+        node.settings["saved"] = {}
         for index, values in enumerate(rows):
             # Row-level errors (a row that is not an object) are listed in the summary only.
             self.take_errors(f"{path}[{index}]", f"{node.id}-{index}", index)
-            node.rows.append(self.nodes(comp.get("components"), values, comp, index))
+            cells = self.nodes(comp.get("components"), values, comp, index)
+            node.rows.append(cells)
+            if editgrid and index != opened:
+                node.settings["saved"][index] = _saved_row(cells)
         return node
 
     def conditional(self, node: Node, comp: dict[str, Any], grid: dict[str, Any] | None) -> None:
         cond = comp.get("conditional")
         if not isinstance(cond, dict):
+            return
+        if cond.get("json"):
+            # JSON Logic: the server decides on each post; the user is told it may not apply.
+            node.hint = _("Answer only if it applies to you.")
             return
         if cond.get("when"):
             spec = {"show": cond.get("show"), "when": cond.get("when"), "eq": cond.get("eq")}
@@ -690,6 +884,71 @@ class _Builder:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _limits(comp: Mapping[str, Any], validate: Mapping[str, Any]) -> list[str]:
+    """The limits the server enforces, said before submit (including where it is stricter
+    than the renderer: decimals, rows, tags, items; see formdefs/README.md)."""
+    ctype = comp.get("type")
+    out: list[str] = []
+    if _multiple_text(comp):
+        out.append(_("One value a line."))
+    if ctype == "tags":
+        out.append(_("Separate the values with “%(delimiter)s”.",
+                     delimiter=comp.get("delimeter") or ","))
+        if _int(comp.get("maxTags")):
+            out.append(_("At most %(n)s values.", n=_int(comp.get("maxTags"))))
+    if ctype in ("number", "currency"):
+        places = _int(comp.get("decimalLimit"))
+        if places is None and ctype == "currency":
+            places = 2
+        if places == 0:
+            out.append(_("A whole number."))
+        elif places is not None:
+            out.append(_("At most %(n)s digits after the decimal comma.", n=places))
+    if ctype in ("textfield", "textarea") and _int(validate.get("minWords")):
+        out.append(_("At least %(n)s words.", n=_int(validate.get("minWords"))))
+    if ctype in ("textfield", "textarea") and _int(validate.get("maxWords")):
+        out.append(_("At most %(n)s words.", n=_int(validate.get("maxWords"))))
+    if ctype == "selectboxes":
+        low, high = _int(validate.get("minSelectedCount")), _int(validate.get("maxSelectedCount"))
+        if low:
+            out.append(_("Choose at least %(n)s.", n=low))
+        if high:
+            out.append(_("Choose at most %(n)s.", n=high))
+    if ctype in GRIDS:
+        low, high = _int(validate.get("minLength")), _int(validate.get("maxLength"))
+        if low:
+            out.append(_("At least %(n)s rows.", n=low))
+        if high:
+            out.append(_("At most %(n)s rows.", n=high))
+    if comp.get("unique"):
+        out.append(_("Must differ from the answers already submitted."))
+    if comp.get("calculateValue"):
+        out.append(_("Calculated from your other answers when you save or submit."))
+    return out
+
+
+def _saved_row(cells: list[Node]) -> list[tuple[str, str]]:
+    """A saved editgrid row as (label, value as text) pairs for its summary."""
+    out: list[tuple[str, str]] = []
+    for cell in cells:
+        value = cell.value
+        if cell.options and not isinstance(value, dict):
+            labels = dict(cell.options)
+            chosen = value if isinstance(value, list) else [value]
+            text = ", ".join(labels.get(str(v), str(v)) for v in chosen if v not in (None, ""))
+        elif isinstance(value, dict):
+            text = ".".join(str(value.get(p, "")) for p in ("day", "month", "year")
+                            if value.get(p))
+        elif value is True:
+            text = _("Yes")
+        elif value in (None, False):
+            text = ""
+        else:
+            text = str(value)
+        out.append((cell.label, text))
+    return out
 
 
 def _option_items(comp: Mapping[str, Any]) -> Any:

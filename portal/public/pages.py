@@ -1,7 +1,7 @@
 """Glue between the portal's routes and the services: who is asking, which form, how to show it.
 
-Nothing here decides access: portal scoping is :mod:`portal.services.portal_scope`, forms are
-:mod:`portal.services.forms`, submissions :mod:`portal.services.submissions`. This module only
+Nothing here decides access: portal scoping is :mod:`portal.services.partners.portal_scope`, forms are
+:mod:`portal.services.intake.forms`, submissions :mod:`portal.services.intake.submissions`. This module only
 assembles what a page needs from them, so the routes in ``blueprint.py`` stay a few lines each.
 """
 
@@ -23,8 +23,10 @@ from flask_login import current_user
 from portal import formsengine as fe
 from portal.labels import enum_label
 from portal.models import Audience, EService
-from portal.services import forms, invitations, portal_scope
 from portal.services.access import Role
+from portal.services.casework import rules
+from portal.services.intake import forms
+from portal.services.partners import invitations, portal_scope
 
 __all__ = [
     "AUDIENCE_OF_ROLE",
@@ -218,6 +220,40 @@ def load_form_page(session: Any, user: Any, key: str, locale: str) -> FormPage |
         options=options,
         title=definition.title(locale),
     )
+
+
+def recalculate(page: FormPage, state: Any, timezone: str) -> None:
+    """Recompute the form's calculated values from what the user entered (each post)."""
+    from portal.public import formview
+
+    if not any(f.calculate is not None for f in page.parsed.walk()):
+        return
+    data = formview.to_formio_data(page.schema, state, timezone)
+    formview.apply_calculated(page.schema, state, fe.calculated_data(page.parsed, data))
+
+
+def row_errors(page: FormPage, state: Any, spec: str, timezone: str,
+               locale: str) -> dict[str, list[str]]:
+    """The errors of one editgrid row (``"grid:n"``) as the whole form stands."""
+    from portal.public import formview
+
+    grid, _, index = spec.rpartition(":")
+    data = formview.to_formio_data(page.schema, state, timezone)
+    errors = fe.validate_submission(page.parsed, data, locale, options=page.options,
+                                 today=rules.today()).errors
+    prefix = f"{grid}[{index}]"
+    return {path: messages for path, messages in errors.items()
+            if path == prefix or path.startswith(prefix + ".")}
+
+
+def unsaved_rows(page: FormPage, state: Any) -> dict[str, list[str]]:
+    """Form.io's open-row rule: an editgrid row still being edited stops the submit."""
+    errors: dict[str, list[str]] = {}
+    for key in state.open:
+        field = page.parsed.inputs.get(key)
+        if field is not None:
+            errors[key] = [fe.error_message(page.parsed, field, "unsavedRows", {}, _locale())]
+    return errors
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Data protection: the read log, log redaction, retention and a person's data export."""
