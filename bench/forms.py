@@ -96,8 +96,10 @@ def prepare(app: Flask) -> tuple[list[str], list[int]]:
         TerritorialUnit,
         WorkAssignment,
     )
-    from portal.services import forms, personal_code, setup
+    from portal.services import setup
     from portal.services.access import Role
+    from portal.services.casework import personal_code
+    from portal.services.intake import forms
 
     rng = random.Random(1)
     today = dt.date.today()
@@ -334,7 +336,8 @@ def big_report(app: Flask, dsn: str, username: str, assignments: list[int]) -> d
     from portal import formsengine as fe
     from portal.extensions import db
     from portal.models import PlusUser
-    from portal.services import forms, portal_scope
+    from portal.services.intake import forms
+    from portal.services.partners import portal_scope
 
     data = report(assignments, BIG_ROWS)
     c = app.test_client()

@@ -14,7 +14,13 @@ Typical use::
         store(result.clean_data)
 """
 
-from portal.formsengine.i18n import MESSAGES, normalize_locale, renderer_i18n, translate
+from portal.formsengine.i18n import (
+    MESSAGES,
+    error_message,
+    normalize_locale,
+    renderer_i18n,
+    translate,
+)
 from portal.formsengine.schema import (
     DefinitionError,
     Field,
@@ -30,6 +36,8 @@ from portal.formsengine.validation import (
     FORM_ERRORS,
     MissingOptionsError,
     ValidationResult,
+    calculated_data,
+    unique_values,
     validate_submission,
 )
 
@@ -43,12 +51,15 @@ __all__ = [
     "Option",
     "PlusMeta",
     "ValidationResult",
+    "calculated_data",
     "check_mapping",
+    "error_message",
     "fill_options",
     "load_definition",
     "normalize_locale",
     "renderer_i18n",
     "sanitize_html",
     "translate",
+    "unique_values",
     "validate_submission",
 ]

@@ -47,6 +47,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import logging
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -57,12 +58,19 @@ from typing import Any, Literal
 import nh3
 from formiodata.builder import Builder
 
+from portal.formsengine.logic import JS_HINT, check_rule
+
+#: a date bound meaning "today" (Form.io evaluates it with moment.js in the browser)
+TODAY = "moment()"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+
 __all__ = [
     "AUDIENCES",
     "Condition",
     "DefinitionError",
     "Field",
     "FormDefinition",
+    "JsonCondition",
     "LegacyCondition",
     "Option",
     "PlusMeta",
@@ -80,6 +88,7 @@ INPUT_TYPE_ORDER = (
     "textfield",
     "textarea",
     "number",
+    "currency",
     "email",
     "phoneNumber",
     "select",
@@ -89,15 +98,20 @@ INPUT_TYPE_ORDER = (
     "day",
     "datetime",
     "file",
+    "tags",
 )
 INPUT_TYPES = frozenset(INPUT_TYPE_ORDER)
 LAYOUT_TYPES = frozenset({"panel", "fieldset", "columns"})
 STATIC_TYPES = frozenset({"content", "htmlelement"})
-SUPPORTED_TYPES = INPUT_TYPES | LAYOUT_TYPES | STATIC_TYPES | {"datagrid", "button"}
+GRID_TYPES = frozenset({"datagrid", "editgrid"})
+SUPPORTED_TYPES = INPUT_TYPES | LAYOUT_TYPES | STATIC_TYPES | GRID_TYPES | {"container", "button"}
 TEXT_TYPES = frozenset({"textfield", "textarea", "email", "phoneNumber"})
+NUMBER_TYPES = frozenset({"number", "currency"})
+# Components whose value may be a list of values with ``multiple: true``.
+MULTIPLE_TYPES = frozenset({"select", "file", "textfield", "number"})
 OPTION_TYPES = frozenset({"select", "radio", "selectboxes"})
 
-Kind = Literal["input", "grid", "layout", "static", "button"]
+Kind = Literal["input", "grid", "container", "layout", "static", "button"]
 
 # ``validate`` settings: those we enforce; those that change verdicts in ways we do not
 # reproduce (refused when set); and builder settings with no effect on the verdict.
@@ -112,32 +126,34 @@ _VALIDATE_SUPPORTED = frozenset(
         "customMessage",
         "onlyAvailableItems",
         "skipMaskValidation",
+        "json",
+        "minWords",
+        "maxWords",
+        "minSelectedCount",
+        "maxSelectedCount",
     }
 )
 _VALIDATE_UNSUPPORTED = (
-    "custom",
-    "json",
-    "minWords",
-    "maxWords",
-    "minSelectedCount",
-    "maxSelectedCount",
     "integer",
     "unique",
     "minYear",
     "maxYear",
 )
-_VALIDATE_NOISE = frozenset({"customPrivate", "strictDateValidation", "multiple", "step"})
+# "custom" and "row" (JavaScript) are refused with a hint of their own in _check_logic.
+_VALIDATE_NOISE = frozenset(
+    {"customPrivate", "strictDateValidation", "multiple", "step", "custom", "row"}
+)
 _VALIDATE_KNOWN = _VALIDATE_SUPPORTED | _VALIDATE_NOISE | frozenset(_VALIDATE_UNSUPPORTED)
 _COMPONENT_UNSUPPORTED = (
     "customDefaultValue",
-    "calculateValue",
+    "allowCalculateOverride",
     "allowMultipleMasks",
     "inputMasks",
     "validateWhenHidden",
     "protected",
-    "unique",
     "truncateMultipleSpaces",
     "encrypted",
+    "rowDrafts",
 )
 
 _KEY_RE = re.compile(r"^\w(?:[\w-]*\w)?$", re.ASCII)
@@ -225,7 +241,14 @@ class SimpleCondition:
     clauses: tuple[Clause, ...]
 
 
-Condition = LegacyCondition | SimpleCondition
+@dataclass(frozen=True, slots=True)
+class JsonCondition:
+    """Form.io's ``{"json": <JSON Logic>}``: the component shows when the rule is truthy."""
+
+    rule: str  # canonical JSON of the rule
+
+
+Condition = LegacyCondition | SimpleCondition | JsonCondition
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -259,11 +282,15 @@ class Field:
     # For datagrids: the keys a row may carry. For every field: whether conditions live below.
     row_keys: frozenset[str] = frozenset()
     has_conditions: bool = False
+    # JSON Logic (canonical JSON text) of ``validate.json`` and ``calculateValue``.
+    validate_json: str | None = None
+    calculate: str | None = None
+    unique: bool = False
 
     @property
     def is_data(self) -> bool:
         """Whether the component holds a value in the submission."""
-        return self.kind in ("input", "grid")
+        return self.kind in ("input", "grid", "container")
 
     @property
     def default(self) -> Any:
@@ -461,7 +488,15 @@ class _Parser:
                 self._field(node, grid=None)
             raise DefinitionError(self.problems)
 
-        builder = Builder(obj, language="lv", i18n={}, load_path_objects=False)
+        # formio-data logs a warning for each type it has no class for (container, tags);
+        # the raw JSON is read for those, so the warning is noise.
+        quiet = logging.getLogger("formiodata.builder")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)
+        try:
+            builder = Builder(obj, language="lv", i18n={}, load_path_objects=False)
+        finally:
+            quiet.setLevel(level)
         fields = tuple(self._field(c, grid=None) for c in builder.components.values())
         if self.problems:
             raise DefinitionError(self.problems)
@@ -473,7 +508,7 @@ class _Parser:
                 top_keys.add(f.key)
             if f.is_data:
                 inputs[f.key] = f
-            if f.kind == "grid":
+            if f.kind in ("grid", "container"):
                 for sub in _scope(f.children):
                     if sub.is_data:
                         inputs[f"{f.key}.{sub.key}"] = sub
@@ -512,7 +547,9 @@ class _Parser:
             if ctype not in SUPPORTED_TYPES:
                 self.problem(name, f"component type {ctype!r} cannot be enforced on the server")
                 continue
-            if (ctype in INPUT_TYPES or ctype == "datagrid") and isinstance(key, str):
+            if (ctype in INPUT_TYPES or ctype in GRID_TYPES or ctype == "container") and isinstance(
+                key, str
+            ):
                 self.data_fields[(grid, key)] = comp
             if ctype in ("panel", "fieldset"):
                 self._scan(comp.get("components", []), grid, name)
@@ -526,9 +563,10 @@ class _Parser:
                     continue
                 for col in columns:
                     self._scan(col["components"], grid, name)
-            elif ctype == "datagrid":
+            elif ctype in GRID_TYPES or ctype == "container":
                 if grid is not None:
-                    self.problem(name, "a datagrid inside a datagrid is not supported")
+                    self.problem(name, f"a {ctype} inside a datagrid, editgrid or container is "
+                                 "not supported")
                     continue
                 self._scan(comp.get("components", []), name, name)
 
@@ -598,16 +636,36 @@ class _Parser:
             if action not in (None, "", "submit"):
                 self.problem(key, f"button action {action!r} is not supported (submit only)")
             return self._finish(key, ctype, "button", label, error_label, raw, grid, ())
-        if ctype == "datagrid":
-            children = tuple(self._field(c, key) for c in comp.components.values())
-            return self._finish(key, ctype, "grid", label, error_label, raw, key, children)
+        if ctype in GRID_TYPES or ctype == "container":
+            kind: Kind = "container" if ctype == "container" else "grid"
+            if ctype == "datagrid":
+                nodes: Any = comp.components.values()
+            else:
+                # formio-data has no container, and its editgrid differs: read the raw JSON.
+                nodes = _raw_tree(raw.get("components"), nested=True)
+            children = tuple(self._field(c, key) for c in nodes)
+            return self._finish(key, ctype, kind, label, error_label, raw, key, children)
         return self._finish(key, ctype, "input", label, error_label, raw, grid, ())
 
     def _check_logic(self, key: str, raw: dict[str, Any]) -> None:
         if is_set(raw.get("logic")):
             self.problem(key, "'logic' blocks are not supported")
         if is_set(raw.get("customConditional")):
-            self.problem(key, "'customConditional' is not supported")
+            self.problem(key, f"a JavaScript condition ('customConditional') is refused: {JS_HINT}"
+                         " in 'conditional.json' (Conditional > Advanced Conditions > JSON Logic)")
+        calculate = raw.get("calculateValue")
+        if isinstance(calculate, str) and calculate.strip():
+            self.problem(key, f"a JavaScript calculated value ('calculateValue') is refused: "
+                         f"{JS_HINT} (Data > Calculated Value > JSON Logic)")
+        if isinstance(_obj(raw.get("validate")).get("custom"), str) and raw["validate"][
+            "custom"
+        ].strip():
+            self.problem(key, f"JavaScript validation ('validate.custom') is refused: {JS_HINT} "
+                         "returning true or an error text (Validation > JSON Logic Validation)")
+        row_rule = _obj(raw.get("validate")).get("row")
+        if raw.get("type") == "editgrid" and isinstance(row_rule, str) and row_rule.strip():
+            self.problem(key, f"JavaScript row validation ('validate.row') is refused: {JS_HINT}"
+                         " as 'validate.json' of the row's fields")
         for name in _COMPONENT_UNSUPPORTED:
             if is_set(raw.get(name)):
                 self.problem(key, f"'{name}' is not supported")
@@ -645,7 +703,8 @@ class _Parser:
         values["has_conditions"] = condition is not None or any(c.has_conditions for c in children)
         values["hidden"] = bool(raw.get("hidden"))
         values["clear_on_hide"] = raw.get("clearOnHide", True) is not False
-        if kind in ("input", "grid"):
+        self._json_logic(key, kind, raw, validate, values, grid)
+        if kind in ("input", "grid", "container"):
             values["required"] = bool(validate.get("required"))
             self._rules(key, ctype, raw, validate, values)
             if is_set(raw.get("defaultValue")):
@@ -663,7 +722,7 @@ class _Parser:
             for n in ("required", "minLength", "maxLength", "pattern", "min", "max")
         ):
             self.problem(key, f"validations on a {ctype} component are not supported")
-        if kind == "grid":
+        if kind in ("grid", "container"):
             values["row_keys"] = frozenset(
                 f.key for f in _scope(children) if f.is_data or f.kind == "button"
             )
@@ -677,6 +736,42 @@ class _Parser:
             **values,
         )
 
+    def _json_logic(
+        self,
+        key: str,
+        kind: str,
+        raw: dict[str, Any],
+        validate: dict[str, Any],
+        values: dict[str, Any],
+        grid: str | None,
+    ) -> None:
+        calculate = raw.get("calculateValue")
+        if isinstance(calculate, dict | list) and is_set(calculate):
+            if kind != "input":
+                self.problem(key, "a calculated value is only supported on input fields")
+            else:
+                values["calculate"] = self._rule(key, calculate, "calculateValue")
+        rule = validate.get("json")
+        if is_set(rule):
+            if not isinstance(rule, dict) or kind != "input":
+                self.problem(key, "'validate.json' must be JSON Logic (an object) on a field")
+            else:
+                values["validate_json"] = self._rule(key, rule, "validate.json")
+        if is_set(raw.get("unique")):
+            if kind != "input" or grid is not None:
+                self.problem(key, "'unique' is only supported on fields outside datagrids, "
+                             "editgrids and containers")
+            elif raw.get("type") in ("file", "datetime", "day"):
+                self.problem(key, f"'unique' is not supported on {raw.get('type')}")
+            else:
+                values["unique"] = True
+
+    def _rule(self, key: str, rule: Any, what: str) -> str | None:
+        problems = check_rule(rule, what)
+        for problem in problems:
+            self.problem(key, problem)
+        return None if problems else json.dumps(rule, sort_keys=True, ensure_ascii=False)
+
     def _rules(
         self,
         key: str,
@@ -685,13 +780,16 @@ class _Parser:
         validate: dict[str, Any],
         values: dict[str, Any],
     ) -> None:
-        if raw.get("multiple") and ctype not in ("select", "file"):
-            self.problem(key, "'multiple' values are only supported on select and file")
+        if raw.get("multiple") and ctype not in MULTIPLE_TYPES:
+            self.problem(key, "'multiple' values are only supported on select, file, textfield "
+                         "and number")
+        if ctype in ("textfield", "number"):
+            values["multiple"] = bool(raw.get("multiple"))
         for name in ("minLength", "maxLength"):
             setting = validate.get(name)
             if not is_set(setting):
                 continue
-            if ctype not in TEXT_TYPES and ctype != "datagrid":
+            if ctype not in TEXT_TYPES and ctype not in GRID_TYPES:
                 self.problem(key, f"'validate.{name}' is not supported on {ctype}")
                 continue
             number = js_parse_int(setting)
@@ -716,7 +814,7 @@ class _Parser:
             setting = validate.get(name)
             if not _number_setting(setting):
                 continue
-            if ctype != "number":
+            if ctype not in NUMBER_TYPES:
                 self.problem(key, f"'validate.{name}' is not supported on {ctype}")
                 continue
             number = js_parse_float(setting)
@@ -725,7 +823,9 @@ class _Parser:
             else:
                 self.problem(key, f"'validate.{name}' is not a number")
         decimal_limit = raw.get("decimalLimit")
-        if ctype == "number" and _number_setting(decimal_limit):
+        if ctype == "currency" and not _number_setting(decimal_limit):
+            decimal_limit = 2  # euro cents, the renderer's default for currency
+        if ctype in NUMBER_TYPES and _number_setting(decimal_limit):
             limit = js_parse_int(decimal_limit)
             if limit is None or limit < 0:
                 self.problem(key, "'decimalLimit' must be a whole number")
@@ -736,6 +836,7 @@ class _Parser:
         if ctype == "select":
             values["multiple"] = bool(raw.get("multiple"))
         settings: dict[str, Any] = {}
+        self._counts(key, ctype, raw, validate, settings)
         if ctype == "checkbox" and raw.get("inputType", "checkbox") != "checkbox":
             self.problem(key, "checkboxes of inputType 'radio' are not supported")
         if ctype == "textfield" and is_set(raw.get("inputMask")):
@@ -755,6 +856,46 @@ class _Parser:
             values["multiple"] = bool(raw.get("multiple"))
             self._file(key, raw, settings)
         values["settings"] = MappingProxyType(settings)
+
+    def _counts(
+        self,
+        key: str,
+        ctype: str,
+        raw: dict[str, Any],
+        validate: dict[str, Any],
+        settings: dict[str, Any],
+    ) -> None:
+        """Word counts, selected counts and tag settings (kept in ``Field.settings``)."""
+        for name, kinds, parse in (
+            ("minWords", ("textfield", "textarea"), js_parse_int),
+            ("maxWords", ("textfield", "textarea"), js_parse_int),
+            ("minSelectedCount", ("selectboxes",), js_parse_float),
+            ("maxSelectedCount", ("selectboxes",), js_parse_float),
+        ):
+            setting = validate.get(name)
+            if not _number_setting(setting) or setting == 0:
+                continue
+            if ctype not in kinds:
+                self.problem(key, f"'validate.{name}' is not supported on {ctype}")
+                continue
+            number = parse(setting)
+            if number is None or not math.isfinite(number):
+                self.problem(key, f"'validate.{name}' is not a number")
+            elif number:
+                settings[name] = number
+        for name in ("minSelectedCountMessage", "maxSelectedCountMessage"):
+            if isinstance(raw.get(name), str) and raw[name] and ctype == "selectboxes":
+                settings[name] = raw[name]
+        if ctype == "tags":
+            storeas = raw.get("storeas") or "string"
+            if storeas not in ("string", "array"):
+                self.problem(key, "'storeas' must be 'string' or 'array'")
+            settings["storeas"] = storeas
+            delimiter = raw.get("delimeter")  # sic: Form.io's spelling
+            settings["delimiter"] = delimiter if isinstance(delimiter, str) and delimiter else ","
+            max_tags = js_parse_int(raw.get("maxTags"))
+            if max_tags:
+                settings["max_tags"] = max_tags
 
     def _options(self, key: str, ctype: str, raw: dict[str, Any], values: dict[str, Any]) -> None:
         source = _obj(raw.get("plus")).get("options")
@@ -812,9 +953,19 @@ class _Parser:
             self.problem(key, "time-only datetime components are not supported")
         picker = _obj(raw.get("datePicker"))
         widget = _obj(raw.get("widget"))
-        for name in ("minDate", "maxDate"):
-            if is_set(picker.get(name)) or is_set(widget.get(name)):
-                self.problem(key, f"'datePicker.{name}' is not supported")
+        # Bounds of the day: "moment()" (today, as the renderer's calendar reads it) or a fixed
+        # ISO date. Both sides apply them: the calendar greys out later days and the validator
+        # refuses them. The calendar reads the widget's copy, the builder writes datePicker's.
+        for name, setting in (("minDate", "min_date"), ("maxDate", "max_date")):
+            given = {str(v) for v in (picker.get(name), widget.get(name)) if is_set(v)}
+            if not given:
+                continue
+            bound = given.pop() if len(given) == 1 else None
+            if bound != TODAY and not (bound and _ISO_DATE.match(bound)):
+                self.problem(key, f"'datePicker.{name}' must be \"{TODAY}\" (today) or a date "
+                                  "YYYY-MM-DD, the same in 'widget'")
+                continue
+            settings[setting] = bound
         settings["enable_time"] = raw.get("enableTime", True) is not False
 
     def _file(self, key: str, raw: dict[str, Any], settings: dict[str, Any]) -> None:
@@ -842,8 +993,8 @@ class _Parser:
             self.problem(key, "'conditional' must be an object")
             return None
         if is_set(raw.get("json")):
-            self.problem(key, "JSON Logic conditionals are not supported")
-            return None
+            rule = self._rule(key, raw["json"], "conditional.json")
+            return JsonCondition(rule=rule) if rule is not None else None
         conditions = raw.get("conditions")
         if raw.get("conjunction") and isinstance(conditions, list) and conditions:
             return self._simple(key, raw, conditions, grid)
@@ -898,8 +1049,9 @@ class _Parser:
             return None
         target_grid, target = found
         comp = self.data_fields[found]
-        if comp.get("type") == "datagrid":
-            self.problem(key, "a condition on a whole datagrid is not supported")
+        if comp.get("type") in GRID_TYPES or comp.get("type") == "container":
+            self.problem(key, f"a condition on a whole {comp.get('type')} is not supported "
+                         "(use JSON Logic in 'conditional.json')")
             return None
         if target_grid is not None and target_grid != grid:
             self.problem(key, f"condition refers to {path!r} inside another datagrid")
@@ -929,13 +1081,14 @@ def _raw_tree(components: Any, nested: bool) -> list[_RawNode]:
             continue
         ctype = comp["type"]
         children: list[_RawNode] = []
-        if ctype in ("panel", "fieldset") or (ctype == "datagrid" and not nested):
-            children = _raw_tree(comp.get("components"), nested or ctype == "datagrid")
+        nests = ctype in GRID_TYPES or ctype == "container"
+        if ctype in ("panel", "fieldset") or (nests and not nested):
+            children = _raw_tree(comp.get("components"), nested or nests)
         elif ctype == "columns":
             for col in comp.get("columns") if isinstance(comp.get("columns"), list) else []:
                 if isinstance(col, dict):
                     children += _raw_tree(col.get("components"), nested)
-        elif ctype == "datagrid":
+        elif nests:
             continue
         nodes.append(_RawNode(comp, comp["key"], ctype, dict(enumerate(children))))
     return nodes

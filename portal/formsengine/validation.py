@@ -22,32 +22,48 @@ one). ``clean_data`` is empty whenever there are errors.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import hashlib
 import json
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from portal.formsengine.i18n import error_message, normalize_locale
+from portal.formsengine import logic
+from portal.formsengine.i18n import error_message, interpolate, lookup, normalize_locale
 from portal.formsengine.schema import (
+    NUMBER_TYPES,
+    TODAY,
     Clause,
     Condition,
     Field,
     FormDefinition,
+    JsonCondition,
     LegacyCondition,
     Ref,
 )
 
-__all__ = ["FORM_ERRORS", "MissingOptionsError", "ValidationResult", "validate_submission"]
+__all__ = [
+    "FORM_ERRORS",
+    "MissingOptionsError",
+    "ValidationResult",
+    "calculated_data",
+    "unique_values",
+    "validate_submission",
+]
 
 FORM_ERRORS = "_form"
 
 _UNDEF: Any = type("Undefined", (), {"__repr__": lambda self: "undefined"})()
 _MAX_DEPTH = 32
 _MAX_SAFE_INT = 2**53 - 1
+# Rounds of hiding and calculating before the data is taken as settled (a cycle of
+# conditions and calculated values never settles; the browser stops somewhere too).
+_MAX_PASSES = 8
 _FILE_KEYS = ("name", "originalName", "size", "type", "storage", "url", "hash")
 
 # Form.io's e-mail expression (validateEmail in @formio/core), with \Z for JavaScript's $.
@@ -57,6 +73,14 @@ _EMAIL_RE = re.compile(
 )
 _PHONE_CHARS_RE = re.compile(r"^\+?[0-9 ().\-]+\Z")
 _DAY_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{1,4})\Z")
+# JavaScript's white space and line terminators (what String.prototype.trim removes).
+_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_JS_SPACE_RE = re.compile(f"[{_JS_SPACE}]+")
+_JS_TRIM_RE = re.compile(f"^[{_JS_SPACE}]+|[{_JS_SPACE}]+\\Z")
+# A decimal number as text, as JavaScript's Number() reads it (no hex, no Infinity).
+_NUMERIC_RE = re.compile(
+    f"^[{_JS_SPACE}]*[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?[{_JS_SPACE}]*\\Z"
+)
 
 
 class MissingOptionsError(ValueError):
@@ -82,10 +106,13 @@ def validate_submission(
     locale: str = "lv",
     *,
     options: Mapping[str, Iterable[str | tuple[str, str]]] | None = None,
+    today: dt.date | None = None,
 ) -> ValidationResult:
     """Validate the ``data`` of a Form.io submission against ``defn``.
 
     :param locale: language of the error messages ("lv" or "en"; others fall back to "lv").
+    :param today: the day a ``"moment()"`` date bound means (the service's today; defaults to
+        the machine's).
     :param options: for selects marked ``"plus": {"options": source}``, the values allowed for
         this user, by source name; plain values or ``(value, label)`` pairs.
     :raises MissingOptionsError: if the definition needs options that ``options`` lacks.
@@ -98,18 +125,68 @@ def validate_submission(
             str(item[0]) if isinstance(item, tuple | list) else str(item)
             for item in options[source]
         )
-    return _Validator(defn, normalize_locale(locale), allowed).run(data)
+    return _Validator(defn, normalize_locale(locale), allowed, today).run(data)
+
+
+def calculated_data(defn: FormDefinition, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with every calculated value recomputed and hidden values cleared, as the
+    renderer would hold it (for showing calculated values in a server-rendered form).
+
+    Render-time options play no part in calculating, so none are needed.
+    """
+    validator = _Validator(defn, "lv", {})
+    work = dict(data) if isinstance(data, Mapping) else {}
+    validator.top = work
+    _fill_missing(defn.fields, work)
+    if validator.dynamic:
+        validator.settle_all(work)
+    return work
+
+
+def unique_values(defn: FormDefinition, clean: Mapping[str, Any]) -> list[tuple[Field, str]]:
+    """The ``unique`` fields of accepted data that hold a value, each with the value's hash.
+
+    The hash is the SHA-256 of the value's canonical JSON; text is compared without regard
+    to case, as the Form.io server's unique check does. Only the submission service can
+    check these (against the stored submissions of the same form version).
+    """
+    found: list[tuple[Field, str]] = []
+    for f in _scope_fields(defn.fields):
+        if not f.unique or not _present(clean.get(f.key), False):
+            continue
+        value = clean[f.key]
+        canonical = json.dumps(_unique_form(value), sort_keys=True, ensure_ascii=False)
+        found.append((f, hashlib.sha256(canonical.encode("utf-8")).hexdigest()))
+    return found
+
+
+def _unique_form(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.casefold()
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, list):
+        return [_unique_form(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _unique_form(v) for k, v in value.items()}
+    return value if isinstance(value, bool | int | float) or value is None else str(value)
 
 
 class _Validator:
     def __init__(
-        self, defn: FormDefinition, locale: str, allowed: Mapping[str, frozenset[str]]
+        self, defn: FormDefinition, locale: str, allowed: Mapping[str, frozenset[str]],
+        today: dt.date | None = None,
     ) -> None:
         self.defn = defn
+        self.today = today or dt.date.today()
         self.locale = locale
         self.allowed = allowed
         self.errors: dict[str, list[str]] = {}
         self.top: dict[str, Any] = {}
+        self.row: dict[str, Any] | None = None  # the row or container being collected
+        self.dynamic = defn.has_conditions or any(
+            f.calculate is not None for f in defn.walk()
+        )
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -131,12 +208,67 @@ class _Validator:
                 self.form_error("unknownField", key=_shorten(key))
         self.top = work = dict(data)
         _fill_missing(self.defn.fields, work)
+        if self.dynamic:
+            self.settle_all(work)
         hidden = self.settle(self.defn.fields, work, None, self.defn.has_conditions)
         clean: dict[str, Any] = {}
         self.collect(self.defn.fields, work, hidden, clean, "")
         if self.errors:
             return ValidationResult(errors=self.errors)
         return ValidationResult(clean_data=clean)
+
+    def settle_all(self, work: dict[str, Any]) -> None:
+        """Hide and calculate across rows, containers and the top until nothing changes.
+
+        A total at the top may add up values calculated in rows, and a row may read the
+        top (``data``), so every scope is settled in turn, again and again, as the browser
+        recalculates on every change. Rows and containers are copied first: the caller's
+        data is never changed.
+        """
+        nested = [f for f in _scope_fields(self.defn.fields) if f.kind in ("grid", "container")]
+        for f in nested:
+            value = work.get(f.key)
+            if f.kind == "container" and isinstance(value, dict):
+                work[f.key] = dict(value)
+                _fill_missing(f.children, work[f.key])
+            elif f.kind == "grid" and isinstance(value, list):
+                work[f.key] = [dict(r) if isinstance(r, dict) else r for r in value]
+                for row in work[f.key]:
+                    if isinstance(row, dict):
+                        _fill_missing(f.children, row)
+        for _ in range(_MAX_PASSES):
+            changed = False
+            for f in nested:
+                value = work.get(f.key)
+                if f.kind == "container" and isinstance(value, dict):
+                    changed |= self._settle_once(f.children, value, value)
+                elif f.kind == "grid" and isinstance(value, list):
+                    for row in value:
+                        if isinstance(row, dict):
+                            changed |= self._settle_once(f.children, row, row)
+            changed |= self._settle_once(self.defn.fields, work, None)
+            if not changed:
+                return
+
+    def _settle_once(
+        self, fields: tuple[Field, ...], scope: dict[str, Any], row: dict[str, Any] | None
+    ) -> bool:
+        """One round in one scope: hide (clearing values), then calculate what is shown."""
+        # Calculate what is shown now, then hide (clearing values) with the results.
+        hidden_now: set[int] = set()
+        self._mark(fields, scope, row, hidden_now, False, False, True, clear=False)
+        changed = False
+        for f in _scope_fields(fields):
+            if f.calculate is None or id(f) in hidden_now:
+                continue
+            result = logic.evaluate(f.calculate, self.top, row, scope.get(f.key))
+            value = _calculated(f, result)
+            if not _js_equal(scope.get(f.key, _UNDEF), value):
+                scope[f.key] = value
+                changed = True
+        hidden: set[int] = set()
+        changed |= self._mark(fields, scope, row, hidden, False, False, True)
+        return changed
 
     def settle(
         self,
@@ -165,6 +297,7 @@ class _Validator:
         parent_cond: bool,
         parent_intent: bool,
         conditional: bool,
+        clear: bool = True,
     ) -> bool:
         cleared = False
         for f in fields:
@@ -174,12 +307,12 @@ class _Validator:
             intent_hidden = parent_intent or f.hidden
             if cond_hidden or intent_hidden:
                 hidden.add(id(f))
-            if cond_hidden and f.clear_on_hide and f.is_data and f.key in scope:
+            if clear and cond_hidden and f.clear_on_hide and f.is_data and f.key in scope:
                 del scope[f.key]
                 cleared = True
             if f.kind == "layout":
                 cleared |= self._mark(
-                    f.children, scope, row, hidden, cond_hidden, intent_hidden, conditional
+                    f.children, scope, row, hidden, cond_hidden, intent_hidden, conditional, clear
                 )
         return cleared
 
@@ -198,8 +331,30 @@ class _Validator:
                 self.collect(f.children, scope, hidden, out, prefix)
             elif f.kind == "grid":
                 out[f.key] = self.grid(f, scope.get(f.key, _UNDEF), prefix + f.key)
+            elif f.kind == "container":
+                out[f.key] = self.container(f, scope.get(f.key, _UNDEF), prefix + f.key)
             elif f.kind == "input":
                 out[f.key] = self.value(f, scope.get(f.key, _UNDEF), prefix + f.key)
+
+    def container(self, f: Field, value: Any, path: str) -> dict[str, Any] | None:
+        if value is _UNDEF or value is None or value == "":
+            value = {}
+        if not isinstance(value, dict):
+            self.fail(path, f, "invalid_type")
+            return None
+        for key in value:
+            if key not in f.row_keys:
+                self.form_error("unknownField", key=f"{path}.{_shorten(key)}")
+        scope = dict(value)
+        _fill_missing(f.children, scope)
+        hidden = self.settle(f.children, scope, scope, f.has_conditions)
+        clean: dict[str, Any] = {}
+        outer, self.row = self.row, scope
+        self.collect(f.children, scope, hidden, clean, path + ".")
+        self.row = outer
+        if f.required and not _present(clean, True):
+            self.fail(path, f, "required")
+        return clean
 
     def grid(self, f: Field, value: Any, path: str) -> list[dict[str, Any]]:
         if value is _UNDEF or value is None:
@@ -233,7 +388,9 @@ class _Validator:
                     static_hidden = self.settle(f.children, row, row, False)
                 hidden = static_hidden
             clean: dict[str, Any] = {}
+            outer, self.row = self.row, row
             self.collect(f.children, row, hidden, clean, row_path + ".")
+            self.row = outer
             rows.append(clean)
         return rows
 
@@ -244,6 +401,8 @@ class _Validator:
         return scope.get(ref.key, _UNDEF)
 
     def visible(self, cond: Condition, row: dict[str, Any] | None) -> bool:
+        if isinstance(cond, JsonCondition):
+            return logic.truthy(logic.evaluate(cond.rule, self.top, row))
         if isinstance(cond, LegacyCondition):
             return _legacy_show(self.ref_value(cond.ref, row), cond)
         results = [_clause(c, self.ref_value(c.ref, row)) for c in cond.clauses]
@@ -254,9 +413,52 @@ class _Validator:
 
     def value(self, f: Field, value: Any, path: str) -> Any:
         before = len(self.errors.get(path, ()))
-        checker = _CHECKERS[f.type]
-        clean = checker(self, f, None if value is _UNDEF else value, path)
+        raw = None if value is _UNDEF else value
+        if f.multiple and f.type in ("textfield", "number"):
+            clean = self.multiple(f, raw, path)
+        else:
+            clean = _CHECKERS[f.type](self, f, raw, path)
+        if f.validate_json is not None and len(self.errors.get(path, ())) == before:
+            self.json_rule(f, raw, path)
         return None if len(self.errors.get(path, ())) > before else clean
+
+    def json_rule(self, f: Field, raw: Any, path: str) -> None:
+        """``validate.json``: true (or null) passes; a text is the error; anything else fails."""
+        assert f.validate_json is not None
+        value = raw if logic.truthy(raw) else None  # @formio/core: value || null
+        result = logic.evaluate(f.validate_json, self.top, self.row, value, raw)
+        if result is None or result is True:
+            return
+        if isinstance(result, str) and result:
+            message = error_message(self.defn, f, "jsonLogic", {}, self.locale)
+            if not f.custom_message:
+                label = self.defn.i18n.get(self.locale, {}).get(f.error_label, f.error_label)
+                message = interpolate(lookup(self.defn, result, self.locale), {"field": label})
+            self.errors.setdefault(path, []).append(message)
+        else:
+            self.fail(path, f, "jsonLogic")
+
+    def multiple(self, f: Field, value: Any, path: str) -> list[Any] | None:
+        """``multiple: true`` on a text field or number: a list, every item checked alike."""
+        if value is None or value == "":
+            value = []
+        if not isinstance(value, list):
+            self.fail(path, f, "array")
+            return None
+        items = [v for v in value if v is not None and v != ""]
+        if f.required and not items:
+            self.fail(path, f, "required")
+            return None
+        single = dataclasses.replace(f, multiple=False, required=False)
+        clean: list[Any] = []
+        for item in value:
+            if isinstance(item, list):
+                self.fail(path, f, "nonarray")
+                return None
+            checked = _CHECKERS[f.type](self, single, item, path)
+            if checked is not None:
+                clean.append(checked)
+        return clean
 
     def text(self, f: Field, value: Any, path: str) -> str | None:
         if value is None:
@@ -271,11 +473,23 @@ class _Validator:
             if f.required:
                 self.fail(path, f, "required")
             return None
+        if f.required and _JS_SPACE_RE.fullmatch(value):
+            # The renderer trims before its required check: only spaces is no answer.
+            self.fail(path, f, "required")
+            return None
         length = _js_length(value)
         if f.min_length and length < f.min_length:
             self.fail(path, f, "minLength", length=_num(f.min_length))
         if f.max_length and length > f.max_length:
             self.fail(path, f, "maxLength", length=_num(f.max_length))
+        words = f.settings.get("minWords"), f.settings.get("maxWords")
+        if words != (None, None):
+            # @formio/core: value.trim().split(/\s+/).length
+            count = len(_JS_SPACE_RE.split(_JS_TRIM_RE.sub("", value)))
+            if words[0] and count < words[0]:
+                self.fail(path, f, "minWords", length=_num(words[0]))
+            if words[1] and count > words[1]:
+                self.fail(path, f, "maxWords", length=_num(words[1]))
         if f.pattern is not None and not f.pattern.search(value):
             self.fail(path, f, "pattern", pattern=f.pattern_source, regex=f.pattern_source)
         if f.type == "email" and not _EMAIL_RE.match(value):
@@ -294,6 +508,9 @@ class _Validator:
             if f.required:
                 self.fail(path, f, "required")
             return None
+        if isinstance(value, str) and _NUMERIC_RE.match(value):
+            # @formio/js itself posts some numbers as strings (e.g. "0"): they are numbers.
+            value = _js_number(value)
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
@@ -308,6 +525,9 @@ class _Validator:
             self.fail(path, f, "max", max=_num(f.max_value))
         integral = isinstance(value, int) or value.is_integer()
         exact = Decimal(int(value)) if integral else Decimal(repr(value))
+        if f.type == "currency":
+            # Euro cents, exactly: 0.1 + 0.2 is 0.30, never 0.30000000000000004.
+            exact = _cents(exact, f.decimal_limit) if _within(exact, f.decimal_limit) else exact
         if f.decimal_limit is not None and -int(exact.as_tuple().exponent) > f.decimal_limit:
             if f.decimal_limit == 0:
                 self.fail(path, f, "integer")
@@ -387,7 +607,42 @@ class _Validator:
             clean[key] = ticked
         if f.required and not any(clean.values()):
             self.fail(path, f, "required")
+        count = sum(clean.values())
+        low, high = f.settings.get("minSelectedCount"), f.settings.get("maxSelectedCount")
+        # @formio/core checks the counts only once something is ticked.
+        if low and 0 < count < low:
+            message = f.settings.get("minSelectedCountMessage", "minSelectedCount")
+            self.fail(path, f, message, minCount=_num(low))
+        if high and count > high:
+            message = f.settings.get("maxSelectedCountMessage", "maxSelectedCount")
+            self.fail(path, f, message, maxCount=_num(high))
         return clean
+
+    def tags(self, f: Field, value: Any, path: str) -> str | list[str] | None:
+        """Tags: one text joined by the delimiter, or a list with ``storeas: array``."""
+        as_list = f.settings["storeas"] == "array"
+        delimiter = f.settings["delimiter"]
+        if value is None or value == "":
+            value = [] if as_list else ""
+        if as_list and not isinstance(value, list):
+            self.fail(path, f, "array")
+            return None
+        if not as_list and not isinstance(value, str):
+            self.fail(path, f, "invalid_type")
+            return None
+        items = value if as_list else ([t for t in value.split(delimiter)] if value else [])
+        if not all(isinstance(t, str) and _storable(t) for t in items):
+            self.fail(path, f, "invalid_type")
+            return None
+        if f.required and not [t for t in items if t]:
+            self.fail(path, f, "required")
+            return None
+        max_tags = f.settings.get("max_tags")
+        if max_tags and len(items) > max_tags:
+            self.fail(path, f, "maxTags", count=max_tags)
+        if not items:
+            return None
+        return list(items) if as_list else value
 
     def day(self, f: Field, value: Any, path: str) -> dt.date | str | None:
         parts_required: Mapping[str, bool] = f.settings["parts_required"]
@@ -429,7 +684,18 @@ class _Validator:
             self.fail(path, f, "invalidDate")
             return None
         # The browser sends local midnight with its offset, so the date part is the user's day.
-        return parsed if f.settings["enable_time"] else parsed.date()
+        day = parsed.date()
+        for setting, error, later in (("min_date", "minDate", False), ("max_date", "maxDate", True)):
+            bound = self.date_bound(f.settings.get(setting))
+            if bound is not None and (day > bound if later else day < bound):
+                self.fail(path, f, error, **{error: bound.strftime("%d.%m.%Y")})
+                return None
+        return parsed if f.settings["enable_time"] else day
+
+    def date_bound(self, bound: str | None) -> dt.date | None:
+        if bound is None:
+            return None
+        return self.today if bound == TODAY else dt.date.fromisoformat(bound)
 
     def file(self, f: Field, value: Any, path: str) -> list[dict[str, Any]] | None:
         if value is None or value == "":
@@ -460,6 +726,8 @@ _CHECKERS = {
     "email": _Validator.text,
     "phoneNumber": _Validator.text,
     "number": _Validator.number,
+    "currency": _Validator.number,
+    "tags": _Validator.tags,
     "checkbox": _Validator.checkbox,
     "select": _Validator.choice,
     "radio": _Validator.choice,
@@ -477,6 +745,12 @@ _CHECKERS = {
 def _empty_value(f: Field) -> Any:
     if f.default_json is not None:
         return f.default
+    if f.multiple and f.type in ("textfield", "number"):
+        return []
+    if f.type == "container":
+        return {}
+    if f.type == "tags":
+        return [] if f.settings.get("storeas") == "array" else ""
     if f.type in ("textfield", "textarea", "email", "phoneNumber", "radio", "day", "datetime"):
         return ""
     if f.type == "select":
@@ -485,9 +759,53 @@ def _empty_value(f: Field) -> Any:
         return False
     if f.type == "selectboxes":
         return {o.value: False for o in f.options}
-    if f.type in ("file", "datagrid"):
+    if f.type in ("file", "datagrid", "editgrid"):
         return []
     return None
+
+
+def _scope_fields(fields: tuple[Field, ...]) -> Iterable[Field]:
+    """The components of one data scope: into layout, not into rows or containers."""
+    for f in fields:
+        yield f
+        if f.kind == "layout":
+            yield from _scope_fields(f.children)
+
+
+def _cents(exact: Decimal, places: int | None) -> Decimal:
+    """``exact`` with ``places`` decimals (rounded half up); as it is when too large for it."""
+    try:
+        return exact.quantize(Decimal(1).scaleb(-(places or 0)), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return exact
+
+
+def _within(exact: Decimal, limit: int | None) -> bool:
+    return limit is None or -int(exact.as_tuple().exponent) <= limit
+
+
+def _calculated(f: Field, result: Any) -> Any:
+    """A JSON Logic result as the value the component holds (numbers without float noise)."""
+    if f.type in NUMBER_TYPES and not f.multiple:
+        if isinstance(result, bool) or result is None:
+            return None
+        if isinstance(result, str):
+            result = _js_number(result) if _NUMERIC_RE.match(result) else None
+        if isinstance(result, float):
+            if not math.isfinite(result):
+                return None
+            places = f.decimal_limit if f.decimal_limit is not None else (
+                2 if f.type == "currency" else None)
+            if places is not None:
+                exact = _cents(Decimal(repr(result)), places)
+                return int(exact) if exact == exact.to_integral_value() else float(exact)
+            return int(result) if result.is_integer() else result
+        return result
+    if f.type in ("textfield", "textarea") and not f.multiple:
+        if result is None:
+            return ""
+        return result if isinstance(result, str) else _js_string(result)
+    return result
 
 
 def _fill_missing(fields: tuple[Field, ...], scope: dict[str, Any]) -> None:
@@ -661,6 +979,17 @@ def _js_length(text: str) -> int:
     if text.isascii():
         return len(text)
     return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _js_number(text: str) -> int | float:
+    """JavaScript ``Number(text)`` for text matching ``_NUMERIC_RE``: an int when integral."""
+    text = _JS_TRIM_RE.sub("", text)
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    try:
+        return float(text)
+    except (OverflowError, ValueError):
+        return math.nan
 
 
 def _num(value: float) -> str:

@@ -31,8 +31,10 @@ from portal.models.base import (
 if TYPE_CHECKING:
     from portal.models.case import Case
     from portal.models.client import Client
+    from portal.models.exchange import ExchangeMessage
     from portal.models.org import PlusUser, TerritorialUnit
     from portal.models.partners import Employer, Volunteer
+    from portal.models.supervision import Meeting
 
 
 class Audience(LabelledEnum):
@@ -61,9 +63,21 @@ class EService(LabelledEnum):
 
 
 class NoticeStatus(LabelledEnum):
+    """Where a notice to an e-address is: queued in the outbox -> sent (the e-address system
+    took it) -> delivered (it is in the recipient's mailbox); or failed (the reason is in
+    ``OutgoingNotice.failure_reason``)."""
+
     QUEUED = "queued"
     SENT = "sent"
+    DELIVERED = "delivered"
     FAILED = "failed"
+
+
+class NoticeKind(LabelledEnum):
+    """Why a notice is sent: a reply to a portal submission, or a summons to a meeting."""
+
+    REPLY = "reply"
+    SUMMONS = "summons"
 
 
 class FormDefinition(TimestampMixin, Model):
@@ -138,6 +152,8 @@ class Submission(TimestampMixin, Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("form_version.id"), nullable=False, index=True)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False, index=True)
     idempotency_key: Mapped[str] = mapped_column(String(80), nullable=False)
+    # SHA-256 of the posted data: a replay of the key with another body is refused.
+    request_sha256: Mapped[str | None] = mapped_column(String(64))
     audience: Mapped[Audience] = mapped_column(enum_type(Audience), nullable=False)
     # Who the submission is about (the client), and the submitting partner if any.
     client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"), index=True)
@@ -155,6 +171,9 @@ class Submission(TimestampMixin, Model):
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     reply: Mapped[str | None] = mapped_column(Text)
     replied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Positions (in ``proposed_changes``) of the changes already applied by an officer who
+    # could apply only some of them; the rest wait for an officer who may apply them.
+    applied_changes: Mapped[list[int] | None] = mapped_column(JSON)
 
     version: Mapped[FormVersion] = relationship()
     submitted_by: Mapped[PlusUser] = relationship(foreign_keys=[submitted_by_id])
@@ -189,6 +208,30 @@ class SubmissionAttachment(Model):
     submission: Mapped[Submission] = relationship(back_populates="attachments")
 
 
+class SubmissionUniqueValue(Model):
+    """A value of a ``unique`` form field, taken by a submission of one form version.
+
+    The unique constraint makes "no two submissions of a version with the same value" hold
+    under concurrent submits: the second insert fails and that submission is refused. The
+    value itself is not kept, only its SHA-256 (of its canonical JSON), so no personal data
+    is copied here.
+    """
+
+    __tablename__ = "submission_unique_value"
+    __table_args__ = (
+        UniqueConstraint("version_id", "component_key", "value_hash",
+                         name="uq_submission_unique_value"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    version_id: Mapped[int] = mapped_column(ForeignKey("form_version.id"), nullable=False)
+    component_key: Mapped[str] = mapped_column(String(100), nullable=False)
+    value_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
 class PendingUpload(Model):
     """A file a portal user uploaded ahead of submitting a form (the ``@formio/js`` renderer's
     ``url`` storage), waiting for the submission that names it.
@@ -217,22 +260,46 @@ class PendingUpload(Model):
 
 
 class OutgoingNotice(Model):
-    """A notice queued for a person's official e-address (sent by the e-address connector)."""
+    """A notice for a person's official e-address, delivered by the ``eaddress`` connector
+    through the outbox (``portal.services.exchanges.eaddress``): one outbox message per
+    notice, whose idempotency key the e-address system stores once."""
 
     __tablename__ = "outgoing_notice"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     channel: Mapped[str] = mapped_column(String(20), default="e-address", nullable=False)
+    kind: Mapped[NoticeKind] = mapped_column(
+        enum_type(NoticeKind), default=NoticeKind.REPLY, nullable=False
+    )
     client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), index=True)
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"), index=True)
+    # The case a notice is about (a summons always has one); the officers of the case see it.
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case.id", ondelete="SET NULL"), index=True
+    )
+    # The meeting a summons calls the client to.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
+    # Its outbox message (none when there was nobody to address it to).
+    exchange_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exchange_message.id", ondelete="SET NULL"), index=True
+    )
     subject: Mapped[str] = mapped_column(String(200), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False)
     status: Mapped[NoticeStatus] = mapped_column(
         enum_type(NoticeStatus), default=NoticeStatus.QUEUED, nullable=False
     )
+    # Why it failed, as a code the screens translate (e.g. "no_e_address").
+    failure_reason: Mapped[str | None] = mapped_column(String(40))
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    exchange_message: Mapped[ExchangeMessage | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
 
 
 class EServiceUse(Model):

@@ -1,7 +1,7 @@
 """FormAdmin screens: form definitions, their versions and differences, the Form.io builder.
 
 Thin: every rule (what a definition may contain, versions, publishing) is in
-:mod:`portal.services.forms`. The builder page runs the vendored ``@formio/js`` builder and
+:mod:`portal.services.intake.forms`. The builder page runs the vendored ``@formio/js`` builder and
 posts the JSON it writes to :meth:`FormAdminView.save`, which answers the problems per
 component when the server refuses the definition.
 """
@@ -29,10 +29,14 @@ from portal import formsengine as fe
 from portal.extensions import db
 from portal.formsengine.schema import INPUT_TYPE_ORDER
 from portal.models import Audience, FormDefinition, FormVersion, Submission
-from portal.services import access, forms
+from portal.public.formio_i18n import formio_texts
+from portal.services import access
+from portal.services.intake import forms
+from portal.views.formio_builder_i18n import builder_texts
 
 #: the component types the builder offers: exactly what the server renders and enforces
-BUILDER_TYPES = (*INPUT_TYPE_ORDER, "panel", "fieldset", "columns", "datagrid", "content")
+BUILDER_TYPES = (*INPUT_TYPE_ORDER, "panel", "fieldset", "columns", "datagrid", "editgrid",
+                 "container", "content")
 #: largest definition accepted (a 14-field form is ~30 kB; this leaves room for big forms)
 MAX_DEFINITION_BYTES = 2_000_000
 
@@ -50,8 +54,9 @@ ASPECT_LABELS = {
     "title": _l("Title"),
     "audience": _l("Audience"),
     "intake": _l("Data mapping"),
-    "translations": _l("Translations"),
 }
+#: the languages of a form's ``i18n`` block, by their names
+LANGUAGE_NAMES = {"en": _l("English"), "lv": _l("Latvian")}
 
 
 class NewFormForm(FlaskForm):
@@ -103,10 +108,33 @@ def _actor_id() -> int | None:
     return access.current_actor().user_id
 
 
+# Where the builder takes the JSON Logic for what a JavaScript setting tried to do.
+_JS_PLACES = {
+    "customConditional": _l("Conditional > Advanced Conditions > JSON Logic"),
+    "calculateValue": _l("Data > Calculated Value > JSON Logic"),
+    "validate.custom": _l("Validation > JSON Logic Validation"),
+    "validate.row": _l("the JSON Logic Validation of the row's fields"),
+}
+
+
+def _in_language(message: str) -> str:
+    """A refusal of JavaScript, said in the user's language with the way to JSON Logic."""
+    if "JavaScript" not in message:
+        return message
+    for setting, place in _JS_PLACES.items():
+        if f"('{setting}')" in message:
+            return _(
+                "JavaScript (%(setting)s) cannot run safely on the server. Write it as JSON "
+                "Logic in %(place)s, e.g. {\"==\": [{\"var\": \"data.answer\"}, \"yes\"]}, "
+                "reading data.<key>, row.<key> or value.", setting=setting, place=place)
+    return message
+
+
 def _problem_rows(problems: list[str]) -> list[dict[str, Any]]:
     """Problems for display: one row per component, ``_form`` spelled out."""
     rows = []
-    for component, messages in forms.problems_by_component(problems).items():
+    for component, found in forms.problems_by_component(problems).items():
+        messages = [_in_language(m) for m in found]
         if component == "_form":
             name = _("The definition")
         elif component.startswith("plus"):
@@ -227,6 +255,7 @@ class FormAdminView(BaseView):
             base=base,
             changes=changes,
             aspects=ASPECT_LABELS,
+            languages=LANGUAGE_NAMES,
             locale=str(get_locale()),
             title=_l("Changes"),
         )
@@ -245,15 +274,16 @@ class FormAdminView(BaseView):
             start.schema if start is not None else {"display": "form", "components": []},
             definition,
         )
-        fields = {model: sorted(names) for model, names in sorted(forms.known_fields().items())}
         return self.render_template(
             "forms_admin/builder.html",
             definition=definition,
             start=start,
             schema=schema,
             builder_types=BUILDER_TYPES,
-            known_fields=fields,
+            records=forms.mapping_names(),
             base_i18n=_base_i18n(),
+            # The renderer's Form.io texts too: the builder draws the components it edits.
+            builder_texts={**formio_texts(), **builder_texts()},
             audiences=AUDIENCE_LABELS,
             locale=str(get_locale()),
             title=_l("Form builder"),

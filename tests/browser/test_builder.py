@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from portal.services import forms
 from portal.services.access import Role
+from portal.services.intake import forms
 from tests.browser.conftest import portal_login
 
 LABEL = "Piezīmes par pārbaudi"
@@ -167,3 +167,47 @@ def test_a_refused_definition_shows_the_component_at_fault(
         definition, version = forms.published(db.session, form_key)
         assert version.number == 1 and len(definition.versions) == 1
     assert external_requests == []
+
+
+def test_the_data_mapping_tab_names_records_and_fields_in_latvian(
+    app: Flask, browser_page: Any, form_key: str, console_errors: list[str]
+) -> None:
+    """The mapping is chosen by the Latvian names of records and fields; it stores the codes."""
+    page = browser_page
+    portal_login(page, Role.FORM_ADMIN)
+    page.goto("/lang/lv")
+    page.goto(f"/formadmin/form/{form_key}/builder")
+    page.wait_for_selector("body[data-builder-ready=true]")
+    assert page.locator(".builder-sidebar_search").get_attribute("placeholder") == "Meklēt laukus"
+    page.click("#tab-mapping")
+    page.click("#add-update")
+    entry = page.locator(".mapping-entry").first
+    record, field, component = (entry.locator("select").nth(i) for i in range(3))
+    assert "Probācijas klients" in record.locator("option").all_inner_texts()
+    assert "Client" not in record.locator("option").all_inner_texts()
+    record.select_option(label="Probācijas klients")
+    entry = page.locator(".mapping-entry").first  # drawn again with the record's fields
+    field = entry.locator("select").nth(1)
+    assert "Adrese" in field.locator("option").all_inner_texts()
+    field.select_option(label="Adrese")
+    entry = page.locator(".mapping-entry").first
+    entry.locator("select").nth(2).select_option("name")
+    assert "Probācijas klients — Adrese" in entry.locator("h2").inner_text()
+
+    page.click("#add-record")
+    second = page.locator(".mapping-entry").nth(1)
+    second.locator("select").first.select_option(label="Nostrādātās stundas")
+    second = page.locator(".mapping-entry").nth(1)
+    second.get_by_role("button", name="Pievienot lauku").click()
+    second = page.locator(".mapping-entry").nth(1)
+    second.locator("select").nth(2).select_option(label="Norīkojums")
+    second = page.locator(".mapping-entry").nth(1)
+    assert "Norīkojums" in second.locator("select").nth(2).evaluate(
+        "s => s.options[s.selectedIndex].text")
+
+    mapping = json.loads(page.locator("#mapping-json").input_value())
+    assert mapping == [
+        {"target": "Client.address", "from": "name", "mode": "propose"},
+        {"target": "HoursLog", "fields": {"assignment_id": ""}},
+    ]
+    assert not console_errors

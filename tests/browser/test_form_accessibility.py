@@ -543,7 +543,7 @@ def test_every_form_has_labels_groups_and_tied_errors(
 ) -> None:
     with app.app_context():
         from portal.extensions import db
-        from portal.services import forms
+        from portal.services.intake import forms
 
         published = {f.key for f in forms.forms_for_audience(db.session, audience)}
         db.session.remove()

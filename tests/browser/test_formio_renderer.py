@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from portal import formsengine as fe
 from portal.models import PlusUser, Submission
-from portal.services import forms, portal_scope
+from portal.services.intake import forms
+from portal.services.partners import portal_scope
 from tests.browser.conftest import portal_login
 from tests.integration.submission_data import SubmissionData, submission_data
 

@@ -17,8 +17,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from portal.models import FormDefinition, FormVersion
-from portal.services import forms
 from portal.services.access import Role
+from portal.services.intake import forms
 
 
 def textfield(key: str, label: str, **extra: Any) -> dict[str, Any]:
@@ -199,7 +199,7 @@ def test_builder_page_loads_everything_locally(
     assert config["key"] == form_key
     assert config["schema"]["plus"]["key"] == form_key  # the block the builder does not know
     assert "signature" not in config["types"] and "textfield" in config["types"]
-    assert "HoursLog" in config["knownFields"]
+    assert "HoursLog" in {r["name"] for r in config["records"]}
     for asset in (
         "/static/vendor/formio/formio.full.min.js",
         "/static/vendor/formio/formio.full.min.css",

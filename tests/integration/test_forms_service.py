@@ -1,4 +1,4 @@
-"""Form definitions and versions (portal.services.forms): loading, drafting, publishing,
+"""Form definitions and versions (portal.services.intake.forms): loading, drafting, publishing,
 retiring, comparing, and refusing what the server cannot enforce.
 
 Everything runs in the test's own transaction (the services only flush), so nothing here is
@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import Audience, FormDefinition, FormVersion, Submission
-from portal.services import forms
 from portal.services.access import Role
 from portal.services.errors import DomainError, NotFound
+from portal.services.intake import forms
 from tests.factories import BaseData
 
 FORMDEFS = Path(__file__).resolve().parents[2] / "formdefs"
@@ -72,7 +72,7 @@ def test_load_forms_loads_every_shipped_form_and_is_idempotent(db_session: Any) 
     assert forms.load_forms(db_session, FORMDEFS) == []
     assert db_session.scalar(select(func.count(FormVersion.id))) == before
     shipped = sorted(p.stem for p in FORMDEFS.glob("*.json"))
-    assert len(shipped) >= 14
+    assert len(shipped) >= 15
     for name in shipped:
         found = forms.published(db_session, name)
         assert found is not None, name
@@ -84,7 +84,8 @@ def test_load_forms_loads_every_shipped_form_and_is_idempotent(db_session: Any) 
     employer = {d.key for d in forms.forms_for_audience(db_session, Audience.EMPLOYER)}
     assert {"hours_worked", "vacancy", "no_show"} <= employer
     assert "change_of_residence" not in employer
-    assert "task_report" in {d.key for d in forms.forms_for_audience(db_session, "volunteer")}
+    assert {"task_report", "volunteer_monthly_report"} <= {
+        d.key for d in forms.forms_for_audience(db_session, "volunteer")}
 
 
 def test_a_changed_file_becomes_a_new_published_version(
@@ -136,7 +137,8 @@ def test_load_forms_refuses_a_broken_directory_and_stores_nothing(
         forms.load_forms(db_session, tmp_path)
     problems = info.value.problems
     assert any(p.startswith("broken.json: _form: broken JSON") for p in problems), problems
-    assert any(p.startswith("calculated.json: b: 'calculateValue'") for p in problems), problems
+    assert any(p.startswith("calculated.json: b: a JavaScript calculated value")
+               for p in problems), problems
     assert any(p.startswith("misnamed.json: plus: 'key' must be") for p in problems), problems
     assert db_session.scalar(select(FormDefinition).where(FormDefinition.key == key)) is None
 
@@ -294,7 +296,9 @@ def test_diff_lists_fields_added_removed_and_changed(
     assert by_key["name"]["validation"]["after"] == {"maxLength": 80, "required": True}
     assert by_key["declared"]["options"]["after"][-1] == "unknown = Nezinu"
     assert [f["aspect"] for f in changes["form"]] == ["title"]
-    assert forms.diff(v1, v1) == {"added": [], "removed": [], "changed": [], "form": []}
+    assert forms.diff(v1, v1) == {
+        "added": [], "removed": [], "changed": [], "form": [], "translations": []
+    }
     assert forms.previous_version(db_session, v2).id == v1.id
     assert forms.previous_version(db_session, v1) is None
 
@@ -323,11 +327,11 @@ def test_diff_keys_datagrid_columns_by_grid(
 REFUSED = {
     "custom JS validation": (
         textfield("code", "Kods", validate={"custom": "valid = input === 'x';"}),
-        "code: validation 'validate.custom'",
+        "code: JavaScript validation ('validate.custom') is refused",
     ),
     "calculateValue": (
         textfield("total", "Kopā", calculateValue="value = data.a + data.b;"),
-        "total: 'calculateValue' is not supported",
+        "total: a JavaScript calculated value ('calculateValue') is refused",
     ),
     "logic": (
         textfield(
@@ -343,7 +347,7 @@ REFUSED = {
     ),
     "custom conditional": (
         textfield("later", "Vēlāk", customConditional="show = data.a === 'b';"),
-        "later: 'customConditional' is not supported",
+        "later: a JavaScript condition ('customConditional') is refused",
     ),
 }
 

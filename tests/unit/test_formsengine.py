@@ -167,7 +167,7 @@ def test_broken_json_is_a_definition_error() -> None:
 
 
 @pytest.mark.parametrize(
-    "ctype", ["signature", "editgrid", "container", "address", "password", "tabs", "hidden"]
+    "ctype", ["signature", "address", "password", "tabs", "hidden", "datamap", "survey"]
 )
 def test_component_types_we_cannot_enforce_are_refused(ctype: str) -> None:
     found = problems(form(comp(ctype, "thing")))
@@ -178,8 +178,9 @@ def test_component_types_we_cannot_enforce_are_refused(ctype: str) -> None:
     ("validate", "expected"),
     [
         ({"custom": "valid = input === 'x';"}, "validate.custom"),
-        ({"json": {"==": [1, 1]}}, "validate.json"),
-        ({"minWords": 3}, "validate.minWords"),
+        ({"json": {"==": [{"var": "form.title"}, 1]}}, "validate.json"),
+        ({"json": {"now": []}}, "validate.json"),
+        ({"minSelectedCount": 3}, "validate.minSelectedCount"),
         ({"unique": True}, "validate.unique"),
         ({"somethingNew": 1}, "validate.somethingNew"),
     ],
@@ -196,16 +197,35 @@ def test_unsupported_validations_are_refused(validate: dict[str, Any], expected:
         ({"logic": [{"name": "x", "trigger": {}, "actions": []}]}, "'logic'"),
         ({"customConditional": "show = data.a == 1;"}, "customConditional"),
         ({"calculateValue": "value = 1;"}, "calculateValue"),
-        ({"conditional": {"json": {"==": [{"var": "data.a"}, 1]}}}, "JSON Logic"),
+        ({"conditional": {"json": {"==": [{"var": "instance.a"}, 1]}}}, "conditional.json"),
+        ({"conditional": {"json": {"format_date": [1]}}}, "conditional.json"),
         ({"customDefaultValue": "value = 2;"}, "customDefaultValue"),
         ({"persistent": "client-only"}, "non-persistent"),
-        ({"multiple": True}, "'multiple'"),
+        ({"allowCalculateOverride": True}, "allowCalculateOverride"),
+        ({"unique": True, "type": "file"}, "'unique'"),
     ],
 )
 def test_unsupported_logic_is_refused(extra: dict[str, Any], expected: str) -> None:
-    found = problems(form(comp("textfield", "a"), comp("textfield", "b", **extra)))
+    found = problems(form(comp("textfield", "a"), {**comp("textfield", "b"), **extra}))
     assert len(found) == 1
     assert found[0].startswith("b:") and expected in found[0]
+
+
+@pytest.mark.parametrize(
+    ("extra", "where"),
+    [
+        ({"customConditional": "show = data.a == 1;"}, "conditional.json"),
+        ({"calculateValue": "value = data.a * 2;"}, "Calculated Value"),
+        ({"validate": {"custom": "valid = input === 'x';"}}, "JSON Logic Validation"),
+    ],
+)
+def test_javascript_is_refused_naming_the_component_and_the_json_logic_way(
+    extra: dict[str, Any], where: str
+) -> None:
+    found = problems(form(comp("textfield", "a"), comp("textfield", "b", **extra)))
+    assert len(found) == 1
+    assert found[0].startswith("b: ") and "JavaScript" in found[0]
+    assert "JSON Logic" in found[0] and where in found[0] and '{"var": "data.' in found[0]
 
 
 def test_duplicate_keys_are_refused_per_namespace() -> None:
@@ -255,7 +275,10 @@ def test_every_problem_is_reported_with_its_key() -> None:
         (comp("textfield", "t", inputMask="999"), "inputMask"),
         (comp("file", "f", fileMaxSize="lots"), "fileMaxSize"),
         (comp("day", "d", fields={"day": {"hide": True}}), "hidden day"),
-        (comp("datetime", "d", datePicker={"minDate": "2024-01-01"}), "minDate"),
+        (comp("datetime", "d", datePicker={"minDate": "1.1.2024"}), "minDate"),
+        (comp("datetime", "d", datePicker={"maxDate": "moment().add(1, 'day')"}), "maxDate"),
+        (comp("datetime", "d", datePicker={"maxDate": "moment()"},
+              widget={"maxDate": "2024-01-01"}), "maxDate"),
         (comp("checkbox", "c", inputType="radio", name="x", value="y"), "inputType"),
     ],
 )
@@ -354,8 +377,12 @@ def test_text_components(ctype: str) -> None:
     assert check(defn, {"t": 5}).errors == {"t": ["T has an invalid value."]}
     assert check(defn, {"t": ["a"]}).errors == {"t": ["T must not be an array."]}
     assert check(defn, {"t": "a\x00b"}).errors == {"t": ["T has an invalid value."]}
-    # Form.io does not trim: blanks are a value.
-    assert check(defn, {"t": "   "}).ok
+    # The renderer trims before its required check: spaces, tabs or newlines are no answer.
+    for blank in ("   ", "\t", " \n\r\n ", "\u00a0\u2003"):
+        assert check(defn, {"t": blank}).errors == {"t": ["T is required."]}, repr(blank)
+    # ...but a field that is not required keeps them as typed (Form.io does not trim values).
+    optional = form(comp(ctype, "t"))
+    assert check(optional, {"t": "  "}).clean_data == {"t": "  "}
 
 
 def test_length_counts_utf16_units_like_javascript() -> None:
@@ -411,8 +438,20 @@ def test_number() -> None:
     assert check(defn, {"n": ""}).errors == {"n": ["N is required."]}
     assert check(defn, {"n": -1}).errors == {"n": ["N cannot be less than 0."]}
     assert check(defn, {"n": 24.5}).errors == {"n": ["N cannot be greater than 24."]}
-    for bad in ("5", "abc", True, False, [5], {"v": 5}, float("nan"), float("inf"), 2**60):
+    for bad in ("abc", "1,5", "0x10", True, False, [5], {"v": 5}, float("nan"), float("inf"),
+                2**60, "1e400"):
         assert check(defn, {"n": bad}).errors == {"n": ["N is not a valid number."]}, bad
+
+
+def test_numbers_posted_as_text_are_numbers() -> None:
+    """@formio/js posts some numbers as strings (e.g. "0"): they are the numbers they say."""
+    defn = form(required("number", "n", validate={"min": 0, "max": "24"}), comp("number", "m"))
+    assert check(defn, {"n": "0", "m": " 7.5 "}).clean_data == {"n": 0, "m": Decimal("7.5")}
+    assert check(defn, {"n": "5", "m": "-.5"}).clean_data == {"n": 5, "m": Decimal("-0.5")}
+    assert check(defn, {"n": "25"}).errors == {"n": ["N cannot be greater than 24."]}
+    assert check(defn, {"n": "1e1"}).clean_data == {"n": 10, "m": None}
+    two = form(comp("number", "n", decimalLimit=2))
+    assert check(two, {"n": "1.255"}).errors == {"n": ["N may have at most 2 decimal places."]}
 
 
 def test_number_decimal_limit() -> None:
@@ -599,7 +638,7 @@ def hours_grid(**kw: Any) -> dict[str, Any]:
 def test_datagrid_paths_and_rows() -> None:
     defn = form(hours_grid(validate={"required": True, "minLength": 1, "maxLength": 3}))
     row = {"date": "2024-05-02T00:00:00+03:00", "hours": 8}
-    result = check(defn, {"hours": [row, {**row, "hours": 25}, {**row, "date": "x", "hours": "8"}]})
+    result = check(defn, {"hours": [row, {**row, "hours": 25}, {**row, "date": "x", "hours": "8h"}]})
     assert result.errors == {
         "hours[1].hours": ["Hours cannot be greater than 24."],
         "hours[2].date": ["Date is not a valid date."],
@@ -1045,6 +1084,7 @@ EXPECTED_FORMS = {
     "priority_works": "employer",
     "vacancy": "employer",
     "task_report": "volunteer",
+    "volunteer_monthly_report": "volunteer",
 }
 
 
@@ -1160,6 +1200,20 @@ VALID_SAMPLES: dict[str, dict[str, Any]] = {
         "period_end": "2024-05-31T00:00:00+03:00",
         "meetings": [{"meeting_date": "2024-05-10T00:00:00+03:00", "duration_hours": 1.5}],
         "summary": "Trīs tikšanās, klients sāka mācības.",
+    },
+    "volunteer_monthly_report": {
+        "client": "11",
+        "period": {"year": 2024, "month": "may"},
+        "activities": [
+            {"activity_date": "2024-05-10T00:00:00+03:00", "activity_kind": "meeting", "hours": 2}
+        ],
+        "support_areas": {"employment": True},
+        "topics": ["darba meklēšana"],
+        "institutions": ["NVA"],
+        "call_minutes": [15],
+        "travel_expenses": "3.20",
+        "expenses_note": "Autobuss",
+        "summary": "Tikāmies vienu reizi, klients meklē darbu.",
     },
 }
 
@@ -1399,3 +1453,18 @@ def test_validating_a_500_row_datagrid_is_quick() -> None:
     elapsed = time.perf_counter() - started
     assert result.ok and len(result.clean_data["hours"]) == 500
     print(f"500-row datagrid validated in {elapsed * 1000:.1f} ms")
+
+
+def test_datetime_date_bounds_today_and_fixed() -> None:
+    """``datePicker.maxDate: "moment()"`` is today on the server too; a fixed ISO date holds."""
+    today = dt.date(2026, 3, 14)
+    defn = form(comp("datetime", "day", "Datums", enableTime=False,
+                     datePicker={"maxDate": "moment()", "minDate": "2026-01-01"},
+                     widget={"type": "calendar", "maxDate": "moment()"}))
+    assert check(defn, {"day": "2026-03-14T00:00:00+02:00"}, today=today).errors == {}
+    later = check(defn, {"day": "2026-03-15T00:00:00+02:00"}, today=today).errors
+    assert later == {"day": ["Datums should not contain date after 14.03.2026."]}
+    lv = check(defn, {"day": "2026-03-15"}, "lv", today=today).errors
+    assert lv == {"day": ["Datums: datums nedrīkst būt vēlāks par 14.03.2026."]}
+    early = check(defn, {"day": "2025-12-31"}, "lv", today=today).errors
+    assert early == {"day": ["Datums: datums nedrīkst būt agrāks par 01.01.2026."]}

@@ -16,9 +16,10 @@
   // No CDN, no form.io servers: formio_local.js (loaded before this file) set that up.
 
   // ---- Builder options ---------------------------------------------------------------------
-  var FIELD_TYPES = ['textfield', 'textarea', 'number', 'email', 'phoneNumber', 'select',
-    'radio', 'selectboxes', 'checkbox', 'day', 'datetime', 'file'];
-  var LAYOUT_TYPES = ['panel', 'fieldset', 'columns', 'datagrid', 'content'];
+  var FIELD_TYPES = ['textfield', 'textarea', 'number', 'currency', 'email', 'phoneNumber',
+    'select', 'radio', 'selectboxes', 'checkbox', 'day', 'datetime', 'file', 'tags'];
+  var LAYOUT_TYPES = ['panel', 'fieldset', 'columns', 'datagrid', 'editgrid', 'container',
+    'content'];
   function pick(types) {
     var out = {};
     types.forEach(function (t) { if (cfg.types.indexOf(t) >= 0) { out[t] = true; } });
@@ -32,26 +33,24 @@
     { key: 'logic', ignore: true },
     { key: 'layout', ignore: true },
     { key: 'api', components: ignore(['tags', 'properties']) },
-    { key: 'conditional', components: ignore(['customConditionalPanel']) },
+    // Advanced conditions stay: their JSON Logic runs on the server (JavaScript is refused).
+    { key: 'conditional', components: [] },
     {
       key: 'data',
       components: ignore(['persistent', 'protected', 'dbIndex', 'encrypted', 'redrawOn',
         'calculateServer', 'allowCalculateOverride', 'serverOverride', 'customDefaultValuePanel',
-        'calculateValuePanel', 'dataSrc', 'valueProperty', 'dataType', 'idPath', 'template',
+        'dataSrc', 'valueProperty', 'dataType', 'idPath', 'template',
         'refreshOn', 'clearOnRefresh', 'searchEnabled', 'selectThreshold', 'customOptions',
         'useExactSearch', 'authenticate', 'ignoreCache', 'lazyLoad', 'selectValues',
         'disableLimit', 'sort', 'searchField', 'minSearch', 'filter', 'limit',
-        'truncateMultipleSpaces', 'inputFormat', 'case', 'calculateValue', 'customDefaultValue',
+        'truncateMultipleSpaces', 'inputFormat', 'case', 'customDefaultValue',
         'enableManualMode', 'provider', 'storage', 'dir', 'fileNameTemplate', 'url',
         'options', 'webcam', 'webcamSize', 'privateDownload', 'image', 'imageSize',
         'uploadOnly', 'multipleMasks', 'inputMasks', 'allowMultipleMasks'])
     },
     {
       key: 'validation',
-      components: ignore(['unique', 'validateWhenHidden', 'custom-validation-js',
-        'json-validation-json', 'validate.minWords', 'validate.maxWords',
-        'validate.minSelectedCount', 'validate.maxSelectedCount',
-        'minSelectedCountMessage', 'maxSelectedCountMessage', 'validate.integer',
+      components: ignore(['validateWhenHidden', 'validate.integer',
         'validate.minYear', 'validate.maxYear', 'validate.strictDateValidation',
         'validate.customPrivate', 'validateOn', 'kickbox'])
     },
@@ -72,6 +71,11 @@
       'datePicker.disableFunction', 'datePicker.disableWeekends', 'datePicker.disableWeekdays',
       'customOptions']) },
     { key: 'time', components: [] }
+  ]);
+  // Editgrid: no drafts (an invalid row would be stored) and no JavaScript row validation.
+  editForm.editgrid = COMMON_EDIT_FORM.concat([
+    { key: 'display', components: ignore(['rowDrafts', 'modal', 'inlineEdit', 'templates']) },
+    { key: 'validation', components: ignore(['validate.row']) }
   ]);
   editForm.day = COMMON_EDIT_FORM.concat([
     { key: 'day', components: ignore(['fields.day.hide', 'fields.month.hide',
@@ -103,7 +107,15 @@
       plusFields: { title: T.fields, weight: 0, default: true, components: pick(FIELD_TYPES) },
       plusLayout: { title: T.layout, weight: 10, components: pick(LAYOUT_TYPES) }
     },
-    editForm: editForm
+    editForm: editForm,
+    language: cfg.language,
+    // The renderer's texts too: the builder draws the components it edits (a grid's
+    // "Add Another", a file's "Browse"), the builder's own texts first.
+    i18n: (function () {
+      var t = {};
+      t[cfg.language] = Object.assign({}, (cfg.baseI18n || {})[cfg.language] || {}, cfg.builderTexts);
+      return t;
+    })()
   };
 
   // ---- Messages ------------------------------------------------------------------------------
@@ -259,10 +271,10 @@
     if (text !== undefined) { e.textContent = text; }
     return e;
   }
-  function labelled(labelText, control) {
+  function labelled(labelText, control, width) {
     var id = 'm' + (uid += 1);
     control.id = id;
-    var wrap = el('div', { 'class': 'col-md-4' });
+    var wrap = el('div', { 'class': 'col-md-' + (width || 4) });
     wrap.appendChild(el('label', { 'class': 'form-label small', 'for': id }, labelText));
     wrap.appendChild(control);
     return wrap;
@@ -301,52 +313,82 @@
     }
     return key;
   }
-  function fieldInput(value, list, onChange) {
-    var input = el('input', { 'class': 'form-control form-control-sm', list: list });
-    input.value = value || '';
-    input.addEventListener('change', function () { onChange(input.value.trim()); });
-    return input;
+  // Records and fields are chosen by their names in the reader's language (cfg.records, from
+  // the server); the mapping stores the code names (HoursLog, assignment_id).
+  var RECORDS = {};
+  (cfg.records || []).forEach(function (r) {
+    var fields = {};
+    r.fields.forEach(function (f) { fields[f.name] = f.label; });
+    RECORDS[r.name] = { label: r.label, fields: fields, list: r.fields };
+  });
+  function recordLabel(model) { return RECORDS[model] ? RECORDS[model].label : model; }
+  function fieldLabel(model, field) {
+    return (RECORDS[model] && RECORDS[model].fields[field]) || field;
   }
-  function fieldList(model) {
-    var id = 'fields-' + model;
-    if (!document.getElementById(id) && cfg.knownFields[model]) {
-      var dl = el('datalist', { id: id });
-      cfg.knownFields[model].forEach(function (f) { dl.appendChild(el('option', { value: f })); });
-      document.body.appendChild(dl);
+  function namedSelect(value, options, onChange) {
+    var select = el('select', { 'class': 'form-select form-select-sm' });
+    select.appendChild(el('option', { value: '' }, T.choose));
+    var found = false;
+    options.forEach(function (o) {
+      var opt = el('option', { value: o.name }, o.label);
+      if (o.name === value) { opt.selected = true; found = true; }
+      select.appendChild(opt);
+    });
+    if (value && !found) {
+      // Stored, but not offered (a system table, or a column the system fills): kept as is.
+      var kept = el('option', { value: value }, value);
+      kept.selected = true;
+      select.appendChild(kept);
     }
-    return id;
+    select.addEventListener('change', function () { onChange(select.value); });
+    return select;
   }
-  function updateTargets() {
-    var dl = document.getElementById('update-targets');
-    if (!dl) {
-      dl = el('datalist', { id: 'update-targets' });
-      Object.keys(cfg.knownFields).forEach(function (m) {
-        cfg.knownFields[m].forEach(function (f) { dl.appendChild(el('option', { value: m + '.' + f })); });
-      });
-      document.body.appendChild(dl);
-    }
-    return 'update-targets';
+  function recordSelect(value, onChange) {
+    return namedSelect(value, cfg.records || [], onChange);
+  }
+  function fieldSelect(model, value, onChange) {
+    return namedSelect(value, RECORDS[model] ? RECORDS[model].list : [], onChange);
+  }
+  function splitTarget(target) {
+    var t = typeof target === 'string' ? target : '';
+    var dot = t.indexOf('.');
+    return dot < 0 ? { model: t, field: '' } : { model: t.slice(0, dot), field: t.slice(dot + 1) };
+  }
+  function entryTitle(entry, isUpdate) {
+    var t = splitTarget(entry.target);
+    if (!t.model) { return ''; }
+    return ': ' + recordLabel(t.model) + (isUpdate && t.field ? ' — ' + fieldLabel(t.model, t.field) : '');
   }
   function renderMapping() {
     entriesEl.textContent = '';
     intake.forEach(function (entry, index) {
       var card = el('div', { 'class': 'card mb-2 mapping-entry' });
       var body = el('div', { 'class': 'card-body py-2' });
-      var isUpdate = typeof entry.target === 'string' && entry.target.indexOf('.') > 0;
+      // A new "propose a change" entry has no target yet: it is one by its 'from'.
+      var isUpdate = (typeof entry.target === 'string' && entry.target.indexOf('.') > 0) ||
+        (!entry.fields && 'from' in entry);
       var head = el('div', { 'class': 'd-flex justify-content-between align-items-center' });
-      head.appendChild(el('h2', { 'class': 'h6 mb-2' }, (index + 1) + '. ' + (isUpdate ? T.proposeTitle : T.recordTitle)));
+      head.appendChild(el('h2', { 'class': 'h6 mb-2' }, (index + 1) + '. ' + (isUpdate ? T.proposeTitle : T.recordTitle) + entryTitle(entry, isUpdate)));
       var remove = el('button', { type: 'button', 'class': 'btn btn-outline-danger btn-sm' }, T.remove);
       remove.addEventListener('click', function () { intake.splice(index, 1); renderMapping(); });
       head.appendChild(remove);
       body.appendChild(head);
       var row = el('div', { 'class': 'row g-2' });
       if (isUpdate) {
-        row.appendChild(labelled(T.target, fieldInput(entry.target, updateTargets(), function (v) {
-          entry.target = v; syncJson();
-        })));
+        var target = splitTarget(entry.target);
+        row.appendChild(labelled(T.record, recordSelect(target.model, function (v) {
+          // Keep the field when the other record has one of that name.
+          var keep = RECORDS[v] && RECORDS[v].fields[target.field] ? target.field : '';
+          entry.target = v ? v + '.' + keep : '';
+          syncJson(); renderMapping();
+        }), 3));
+        row.appendChild(labelled(T.recordField, fieldSelect(target.model, target.field, function (v) {
+          entry.target = target.model + '.' + v;
+          syncJson(); renderMapping();
+        }), 3));
         row.appendChild(labelled(T.from, componentSelect(sourceKey(entry.from), function (v) {
           entry.from = v; syncJson();
-        })));
+        }), 3));
         var mode = el('select', { 'class': 'form-select form-select-sm' });
         [['propose', T.modePropose], ['apply', T.modeApply]].forEach(function (m) {
           var o = el('option', { value: m[0] }, m[1]);
@@ -354,10 +396,10 @@
           mode.appendChild(o);
         });
         mode.addEventListener('change', function () { entry.mode = mode.value; syncJson(); });
-        row.appendChild(labelled(T.mode, mode));
+        row.appendChild(labelled(T.mode, mode, 3));
         body.appendChild(row);
       } else {
-        row.appendChild(labelled(T.targetModel, fieldInput(entry.target, 'known-models', function (v) {
+        row.appendChild(labelled(T.targetModel, recordSelect(entry.target, function (v) {
           entry.target = v; syncJson(); renderMapping();
         })));
         var each = el('select', { 'class': 'form-select form-select-sm' });
@@ -378,7 +420,8 @@
         entry.fields = entry.fields && typeof entry.fields === 'object' ? entry.fields : {};
         Object.keys(entry.fields).forEach(function (column) {
           var frow = el('div', { 'class': 'row g-2 mb-1' });
-          var colInput = fieldInput(column, fieldList(entry.target), function (v) {
+          var colInput = fieldSelect(entry.target, column, function (v) {
+            if (v !== column && v in entry.fields) { renderMapping(); return; }  // taken already
             var rebuilt = {};
             Object.keys(entry.fields).forEach(function (k) {
               rebuilt[k === column ? v : k] = entry.fields[k];
@@ -407,8 +450,8 @@
         });
         var addField = el('button', { type: 'button', 'class': 'btn btn-outline-secondary btn-sm mt-1' }, T.addField);
         addField.addEventListener('click', function () {
-          var name = 'field_' + (Object.keys(entry.fields).length + 1);
-          entry.fields[name] = '';
+          if ('' in entry.fields) { return; }  // the previous new field is not chosen yet
+          entry.fields[''] = '';
           syncJson(); renderMapping();
         });
         body.appendChild(addField);
@@ -555,6 +598,19 @@
     };
     reader.readAsText(file);
   });
+
+  // ---- Screen readers' names of the builder's buttons ------------------------------------------------
+  // @formio/js writes the aria-label of a component's buttons (remove, copy, move, edit) in
+  // English, not through t(); name them in the page's language each time the builder redraws.
+  function nameButtons(root) {
+    Array.prototype.forEach.call(root.querySelectorAll('[aria-label]'), function (node) {
+      var name = cfg.builderTexts[node.getAttribute('aria-label')];
+      if (name) { node.setAttribute('aria-label', name); }
+    });
+  }
+  var builderEl = document.getElementById('builder');
+  new MutationObserver(function () { nameButtons(builderEl); })
+    .observe(builderEl, { childList: true, subtree: true });
 
   // ---- Start ---------------------------------------------------------------------------------------
   var start = JSON.parse(JSON.stringify(original));
