@@ -33,6 +33,24 @@ class ReportedBy(LabelledEnum):
     CLIENT = "client"
 
 
+class WorkKind(LabelledEnum):
+    """Kinds of work, so rules (minors' exclusions, convictions) can name them in config."""
+
+    CLEANING = "cleaning"
+    GREEN_AREAS = "green_areas"
+    CONSTRUCTION = "construction"
+    WORK_AT_HEIGHT = "work_at_height"
+    HAZARDOUS_SUBSTANCES = "hazardous_substances"
+    MACHINERY = "machinery"
+    HEAVY_LIFTING = "heavy_lifting"
+    SOCIAL_CARE = "social_care"
+    WORK_WITH_CHILDREN = "work_with_children"
+    ANIMAL_CARE = "animal_care"
+    KITCHEN = "kitchen"
+    OFFICE = "office"
+    OTHER = "other"
+
+
 class WorkAssignment(TimestampMixin, Model):
     """The referral to an employer (norīkojums): where and what the client works."""
 
@@ -48,6 +66,9 @@ class WorkAssignment(TimestampMixin, Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), nullable=False, index=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"), nullable=False, index=True)
     work_type: Mapped[str] = mapped_column(String(200), nullable=False)
+    # The catalogue kind the minors' and convictions' exclusions are checked against
+    # (portal.services.work.limits); rows made before migration 0014_people have none.
+    work_kind: Mapped[WorkKind | None] = mapped_column(enum_type(WorkKind))
     place: Mapped[str] = mapped_column(String(300), nullable=False)
     start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -176,6 +197,7 @@ class Vacancy(TimestampMixin, Model):
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"), nullable=False, index=True)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
+    work_kind: Mapped[WorkKind | None] = mapped_column(enum_type(WorkKind))
     places: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     suitable_for_minors: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
@@ -191,6 +213,7 @@ class PriorityWork(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"), nullable=False, index=True)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
+    work_kind: Mapped[WorkKind | None] = mapped_column(enum_type(WorkKind))
     description: Mapped[str | None] = mapped_column(Text)
     period_start: Mapped[dt.date | None] = mapped_column(Date)
     period_end: Mapped[dt.date | None] = mapped_column(Date)

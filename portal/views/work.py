@@ -15,17 +15,26 @@ from portal.models import (
     WorkScheduleEntry,
 )
 from portal.views.base import PlusInterface, ScopedModelView
+from portal.views.case_context import CaseContextMixin, case_picker
 from portal.views.fields import (
     end_after_start,
     hours_validator,
     planned_hours_validator,
     start_time_validator,
 )
+from portal.views.work_checks import (
+    assignment_employer_validator,
+    assignment_kind_validator,
+    hours_day_validator,
+    hours_limit_validator,
+    schedule_limit_validator,
+)
 
 LABELS = {
     "case": _l("Case"),
     "employer": _l("Employer"),
     "work_type": _l("Type of work"),
+    "work_kind": _l("Kind of work"),
     "place": _l("Place of work"),
     "start_date": _l("Start date"),
     "end_date": _l("End date"),
@@ -53,27 +62,39 @@ LABELS = {
 }
 
 
-class WorkAssignmentView(ScopedModelView):
+class WorkAssignmentView(CaseContextMixin, ScopedModelView):
     """Referrals to employers (norīkojumi)."""
 
     datamodel = PlusInterface(WorkAssignment)
+    case_section = "case-work"
+    add_form_extra_fields = {"case": case_picker()}
+    edit_form_extra_fields = {"case": case_picker()}
     list_title = _l("Work assignments")
     label_columns = LABELS
     list_columns = ["case", "employer", "work_type", "start_date", "end_date"]
     add_columns = [
-        "case", "employer", "work_type", "place", "start_date", "end_date", "referral_number",
-        "schedule_agreed_by_employer", "schedule_agreed_by_client",
+        "case", "employer", "work_kind", "work_type", "place", "start_date", "end_date",
+        "referral_number", "schedule_agreed_by_employer", "schedule_agreed_by_client",
     ]
     edit_columns = add_columns
     show_columns = add_columns
     base_order = ("id", "desc")
-    validators_columns = {"end_date": [end_after_start]}
+    description_columns = {
+        "work_kind": _l("Checked against the limits for minors and the client's convictions."),
+    }
+    validators_columns = {
+        "end_date": [end_after_start],
+        "employer": [assignment_employer_validator],
+        "work_kind": [assignment_kind_validator],
+    }
     case_relations = ("case",)
 
 
-class WorkScheduleEntryView(ScopedModelView):
+class WorkScheduleEntryView(CaseContextMixin, ScopedModelView):
     """Days of the work schedule (darba grafiks)."""
 
+    context_field = "assignment"
+    case_section = "case-work"
     datamodel = PlusInterface(WorkScheduleEntry)
     list_title = _l("Work schedule")
     label_columns = LABELS
@@ -82,15 +103,17 @@ class WorkScheduleEntryView(ScopedModelView):
     edit_columns = add_columns
     base_order = ("work_date", "desc")
     validators_columns = {
-        "planned_hours": [InputRequired(), planned_hours_validator],
+        "planned_hours": [InputRequired(), planned_hours_validator, schedule_limit_validator],
         "start_time": [start_time_validator],
     }
     case_relations = ("assignment",)
 
 
-class HoursLogView(ScopedModelView):
+class HoursLogView(CaseContextMixin, ScopedModelView):
     """Hours worked, as reported and confirmed."""
 
+    context_field = "assignment"
+    case_section = "case-work"
     datamodel = PlusInterface(HoursLog)
     list_title = _l("Hours worked")
     label_columns = LABELS
@@ -98,13 +121,18 @@ class HoursLogView(ScopedModelView):
     add_columns = ["assignment", "work_date", "hours", "reported_by", "confirmed", "note"]
     edit_columns = add_columns
     base_order = ("work_date", "desc")
-    validators_columns = {"hours": [InputRequired(), hours_validator]}
+    validators_columns = {
+        "hours": [InputRequired(), hours_validator, hours_limit_validator],
+        "work_date": [hours_day_validator],
+    }
     case_relations = ("assignment",)
 
 
-class ControlActView(ScopedModelView):
+class ControlActView(CaseContextMixin, ScopedModelView):
     """On-site control acts."""
 
+    context_field = "assignment"
+    case_section = "case-work"
     datamodel = PlusInterface(ControlAct)
     list_title = _l("Control acts")
     label_columns = LABELS
@@ -115,9 +143,11 @@ class ControlActView(ScopedModelView):
     case_relations = ("assignment",)
 
 
-class NoShowView(ScopedModelView):
+class NoShowView(CaseContextMixin, ScopedModelView):
     """No-shows and leaving the work place without leave."""
 
+    context_field = "assignment"
+    case_section = "case-work"
     datamodel = PlusInterface(NoShow)
     list_title = _l("No-shows")
     label_columns = LABELS
@@ -130,9 +160,11 @@ class NoShowView(ScopedModelView):
     case_relations = ("assignment",)
 
 
-class WorkIncidentView(ScopedModelView):
+class WorkIncidentView(CaseContextMixin, ScopedModelView):
     """Incidents at work."""
 
+    context_field = "assignment"
+    case_section = "case-work"
     datamodel = PlusInterface(WorkIncident)
     list_title = _l("Incidents at work")
     label_columns = LABELS

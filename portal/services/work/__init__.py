@@ -1,0 +1,1 @@
+"""Forced labour and community work: limits of placements and hours, suitable work."""
