@@ -6,6 +6,7 @@ from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
 from portal.models import AccessLog, ChangeLog
+from portal.services.casework import case_history
 from portal.views.base import PlusInterface, ScopedModelView
 
 LABELS = {
@@ -17,6 +18,7 @@ LABELS = {
     "case_id": _l("Case"),
     "client_id": _l("Client"),
     "changes": _l("Changes"),
+    "changes_in_words": _l("Changes"),
     "source": _l("Source"),
     "remote_addr": _l("Address"),
 }
@@ -31,7 +33,13 @@ class ChangeLogView(ScopedModelView):
     base_permissions = ["can_list", "can_show"]
     list_columns = ["at", "user", "action", "entity", "entity_id", "case_id", "source"]
     show_columns = ["at", "user", "action", "entity", "entity_id", "case_id", "client_id",
-                    "changes", "source"]
+                    "changes_in_words", "source"]
+    # Record types, actions and sources in words, as on the case page's history.
+    formatters_columns = {
+        "entity": case_history.record_type_label,
+        "action": case_history.action_label,
+        "source": case_history.source_label,
+    }
     base_order = ("id", "desc")
 
 

@@ -7,11 +7,13 @@ from typing import Any
 from flask import abort, g
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
+from flask_appbuilder.exceptions import ApplyFilterException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError, StatementError
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -78,6 +80,18 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 1_000_000
 
 
+class PlusListWidget(ListWidget):
+    """FAB's list; edit and delete per row only where ``editable_pks`` holds the row."""
+
+    template = "plus/widgets/list.html"
+
+
+class PlusShowWidget(ShowWidget):
+    """FAB's show widget, with edit and delete offered when ``item_editable``."""
+
+    template = "plus/widgets/show.html"
+
+
 class ScopedModelView(ModelView):
     """A ModelView whose rows pass through ``portal.services.access``.
 
@@ -86,6 +100,8 @@ class ScopedModelView(ModelView):
     """
 
     page_size = 25
+    list_widget = PlusListWidget
+    show_widget = PlusShowWidget
     list_template = "appbuilder/general/model/list.html"
     #: relation fields whose choices are limited to records the user may add to
     case_relations: tuple[str, ...] = ()
@@ -95,6 +111,7 @@ class ScopedModelView(ModelView):
         self._install_enum_fields(model)
         self._install_datetime_fields(model)
         self.validators_columns = self._column_validators(model)
+        self._install_date_and_number_fields(model)
         self.base_filters = scoped(model)
         query_rel = dict(getattr(self, "add_form_query_rel_fields", None) or {})
         for rel in self.case_relations:
@@ -120,16 +137,25 @@ class ScopedModelView(ModelView):
             )
         super().__init__(**kwargs)
 
+    def _init_forms(self) -> None:
+        super()._init_forms()
+        from portal.views.fields import count_long_texts, label_blank_choices
+
+        label_blank_choices(self.add_form, self.edit_form)
+        for form in (self.add_form, self.edit_form):
+            count_long_texts(form, self.datamodel.obj)
+
     def _install_titles_and_formatters(self, model: type) -> None:
         # FAB's default titles ("Add Meeting") and raw values (enum codes, True, ISO dates)
         # would show English and code words to users; derive translated ones instead.
         import datetime as dt
 
-        from sqlalchemy import Boolean, Date, DateTime
+        from sqlalchemy import Boolean, Date, DateTime, Float, Numeric
         from sqlalchemy import Enum as SAEnum
 
         from portal.formatting import localtime
         from portal.labels import enum_label
+        from portal.numbers import format_number
 
         own = {k for cls in type(self).__mro__ if cls.__module__.startswith("portal.")
                for k in vars(cls)}
@@ -162,6 +188,14 @@ class ScopedModelView(ModelView):
                 formatters[col.key] = lambda v: localtime(v) if isinstance(v, dt.datetime) else (v or "")
             elif isinstance(col.type, Date):
                 formatters[col.key] = lambda v: v.strftime("%d.%m.%Y") if isinstance(v, dt.date) else (v or "")
+            elif isinstance(col.type, Numeric) and not isinstance(col.type, Float):
+                formatters[col.key] = format_number
+        # A to-many relation would print as a Python list ("[PL-2026-000021]", "[]").
+        from sqlalchemy import inspect as sa_inspect
+
+        for rel in sa_inspect(model).relationships:
+            if rel.uselist and rel.key not in formatters:
+                formatters[rel.key] = lambda items: ", ".join(str(i) for i in items or []) or "—"
         self.formatters_columns = formatters
         labels = dict(self.label_columns or {})
         for key, text in _COMMON_LABELS.items():
@@ -262,6 +296,43 @@ class ScopedModelView(ModelView):
         self.add_form_extra_fields = add_extra
         self.edit_form_extra_fields = edit_extra
 
+    def _install_date_and_number_fields(self, model: type) -> None:
+        # FAB's date field reads YYYY-MM-DD (its picker rewrote a typed 15.03.1990) and its
+        # decimal field refuses 4,5: ours read what users in Latvia type (see localfields).
+        from sqlalchemy import Date, DateTime, Float, Numeric
+        from wtforms.validators import DataRequired, InputRequired, Optional
+
+        from portal.views.localfields import LocalDateField, LocalDecimalField
+
+        columns = set(self.add_columns or []) | set(self.edit_columns or [])
+        add_extra = dict(getattr(self, "add_form_extra_fields", None) or {})
+        edit_extra = dict(getattr(self, "edit_form_extra_fields", None) or {})
+        for col in model.__table__.columns:
+            if col.key not in columns or col.key in add_extra:
+                continue
+            kind = getattr(col.type, "impl", col.type)
+            if isinstance(kind, Date) and not isinstance(kind, DateTime):
+                field_cls: Any = LocalDateField
+            elif isinstance(kind, Numeric) and not isinstance(kind, Float):
+                field_cls = LocalDecimalField
+            else:
+                continue
+            label = (self.label_columns or {}).get(col.key, col.key.replace("_", " ").capitalize())
+            # 0 is a value: a number needs input, not a truthy value.
+            required = InputRequired() if field_cls is LocalDecimalField else DataRequired()
+            field = field_cls(
+                label=label,
+                description=(self.description_columns or {}).get(col.key, ""),
+                validators=[
+                    Optional() if col.nullable else required,
+                    *(self.validators_columns or {}).get(col.key, []),
+                ],
+            )
+            add_extra.setdefault(col.key, field)
+            edit_extra.setdefault(col.key, field)
+        self.add_form_extra_fields = add_extra
+        self.edit_form_extra_fields = edit_extra
+
     def _get_list_widget(  # type: ignore[override]
         self,
         filters: Any,
@@ -286,11 +357,38 @@ class ScopedModelView(ModelView):
             page = min(max(page, 0), MAX_PAGE)
         if page_size is not None:
             page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-        return super()._get_list_widget(
-            filters, actions=actions, order_column=order_column,
-            order_direction=order_direction, page=page, page_size=page_size, widgets=widgets,
-            **kwargs,
+        try:
+            widgets = super()._get_list_widget(
+                filters, actions=actions, order_column=order_column,
+                order_direction=order_direction, page=page, page_size=page_size,
+                widgets=widgets, **kwargs,
+            )
+            # The same rule that guards /edit and /delete decides which rows offer them.
+            widget = widgets["list"]
+            widget.template_args["editable_pks"] = access.editable_ids(
+                db.session, self.datamodel.obj, widget.template_args.get("pks") or [],
+                access.current_actor(),
+            )
+            return widgets
+        except (StatementError, ApplyFilterException, LookupError, ValueError, TypeError,
+                OverflowError):
+            # A URL filter whose value does not fit its column (``_flt_0_status=bogus``, an
+            # amount beyond the column's precision): the database refused the query.
+            db.session.rollback()
+            abort(400)
+
+    def _get_show_widget(  # type: ignore[override]
+        self, pk: Any, item: Any, widgets: Any = None, actions: Any = None,
+        show_fieldsets: Any = None,
+    ) -> Any:
+        """FAB's show widget, told whether the user may edit or delete this row."""
+        widgets = super()._get_show_widget(
+            pk, item, widgets=widgets, actions=actions, show_fieldsets=show_fieldsets
         )
+        widgets["show"].template_args["item_editable"] = access.can_edit(
+            db.session, item, access.current_actor()
+        )
+        return widgets
 
     def _column_validators(self, model: type) -> dict[str, list[Any]]:
         """The view's validators per column, followed by the column's storage limits."""

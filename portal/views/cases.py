@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort
+from flask import Response, abort, request
 from flask_appbuilder import AppBuilder
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
@@ -15,9 +15,13 @@ from wtforms.validators import Optional
 from portal.extensions import db
 from portal.models import Case, CaseStatus, Decision, PlusUser
 from portal.security.filters import same_unit_users
-from portal.services import access, audit, case_file, cases, exports
-from portal.services.rules import today
+from portal.services import access, audit, paperwork
+from portal.services.casework import case_context, case_file, case_history, cases, exports
+from portal.services.casework.rules import today
+from portal.services.exchanges import messages, notices
+from portal.services.supervision import overview as supervision_overview
 from portal.views.base import PlusInterface, ScopedModelView
+from portal.views.case_context import client_picker
 from portal.views.fields import (
     amount_validator,
     case_number_validator,
@@ -100,7 +104,8 @@ class CaseView(ScopedModelView):
             _l("Case number"),
             validators=[Optional(), case_number_validator],
             description=_l("Leave empty to have the system issue the next number."),
-        )
+        ),
+        "client": client_picker(),
     }
 
     # Responsible officers come from the user's own unit (ScopedModelView merges this first).
@@ -142,15 +147,36 @@ class CaseView(ScopedModelView):
             db.session, user_id=actor.user_id, action="case.show", client_id=item.client_id,
             case_id=item.id,
         )
-        db.session.commit()
+        # No commit here: the read is noted and written after the response, and a commit
+        # would expire the case and make every record below load again.
         data = case_file.build(db.session, item.id, actor)
+        case_notices = notices.for_case(db.session, item.id, actor)
+        # FAB's "back" and the return after editing the case lead here, not to the list.
+        self.update_redirect()
+        can_edit = access.can_edit(db.session, item, actor)
+        try:
+            history_page = max(0, int(request.args.get("history_page", "0")))
+        except ValueError:
+            history_page = 0
         return self.render_template(
             self.show_template,
             pk=pk,
             title=self.show_title,
             file=data,
-            can_edit=access.can_edit(db.session, item, actor),
+            can_edit=can_edit,
+            record_kinds=case_context.kinds_for(item, has_assignment=bool(data.assignments))
+            if can_edit else [],
+            history=case_history.case_page(db.session, item.id, actor, page=history_page),
+            history_open="history_page" in request.args,
+            submissions=case_context.submissions_of(db.session, item.id, actor),
+            locale=_locale(),
             today=today(),
+            document_types=[(t.value, paperwork.TYPE_LABELS[t])
+                            for t in paperwork.available_types(item)],
+            exchanges=messages.for_case(db.session, item.id, actor),
+            notices=case_notices,
+            summons=notices.summons_by_meeting(case_notices),
+            supervision=supervision_overview.build(db.session, item, today()),
         )
 
 
@@ -170,6 +196,13 @@ class CaseView(ScopedModelView):
                 "Cache-Control": "no-store",
             },
         )
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None else "lv"
 
 
 def _first_unit_id() -> int | None:
@@ -195,10 +228,11 @@ class DecisionView(ScopedModelView):
         "client", "decision_type", "institution", "number", "decision_date", "effective_date",
         "criminal_law_articles", "violent_offence", "sexual_offence", "forced_labour_hours",
         "community_work_hours", "supervision_months", "penalty_details",
-        "received_electronically",
     ]
     edit_columns = add_columns
-    show_columns = [*add_columns, "source_system"]
+    # Received electronically is set only by a connector (portal.services.intake.changes,
+    # CONNECTOR_ONLY), so the indicator cannot be ticked by hand.
+    show_columns = [*add_columns, "received_electronically", "source_system"]
     base_order = ("id", "desc")
     validators_columns = {
         "forced_labour_hours": [Optional(), amount_validator(480)],
@@ -206,6 +240,8 @@ class DecisionView(ScopedModelView):
         "supervision_months": [Optional(), amount_validator(120)],
     }
     case_relations = ("client",)
+    add_form_extra_fields = {"client": client_picker(required=False)}
+    edit_form_extra_fields = {"client": client_picker(required=False)}
 
     def pre_add(self, item: Decision) -> None:
         if not access.current_actor().does_casework:

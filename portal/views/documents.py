@@ -14,9 +14,11 @@ from wtforms.validators import ValidationError
 
 from portal.extensions import db
 from portal.models import Document, DocumentOrigin
-from portal.services import access, audit, documents
+from portal.services import access, audit
+from portal.services.casework import documents
 from portal.services.errors import ValidationFailed
 from portal.views.base import PlusInterface, ScopedModelView
+from portal.views.case_context import CaseContextMixin, case_picker
 
 
 def _file_validator(form: Any, field: Any) -> None:
@@ -28,9 +30,18 @@ def _file_validator(form: Any, field: Any) -> None:
     size = upload.stream.tell()
     upload.stream.seek(0)
     try:
-        documents.check_upload(upload.filename, head, size)
+        documents.check_upload(upload.filename, head, size, upload.stream)
     except ValidationFailed as exc:
         raise ValidationError(str(exc.message)) from exc
+
+
+def _template_version(version: Any) -> Any:
+    from portal.services.paperwork import TYPE_LABELS
+
+    if version is None:
+        return "—"
+    return _l("%(document)s, version %(number)s",
+              document=TYPE_LABELS[version.template.doc_type], number=version.number)
 
 
 class DocumentInterface(PlusInterface):
@@ -45,7 +56,7 @@ class DocumentInterface(PlusInterface):
             raise
 
 
-class DocumentView(ScopedModelView):
+class DocumentView(CaseContextMixin, ScopedModelView):
     """Documents on a case; bytes live outside the database and web root."""
 
     datamodel = DocumentInterface(Document)
@@ -62,16 +73,23 @@ class DocumentView(ScopedModelView):
         "created_at": _l("Added"),
         "file": _l("File"),
         "download": _l("Download"),
+        "template_version": _l("Template version"),
     }
     list_columns = ["case", "title", "filename", "origin", "shared_with_client", "created_at"]
     show_columns = [
         "case", "title", "filename", "content_type", "size_bytes", "origin",
-        "shared_with_client", "uploaded_by", "created_at",
+        "shared_with_client", "uploaded_by", "created_at", "template_version",
     ]
+    # A generated document's template version, e.g. "Norīkojums darba devējam, 2. versija".
+    formatters_columns = {"template_version": lambda v: _template_version(v)}
     add_columns = ["case", "title", "shared_with_client", "file"]
     edit_columns = ["title", "shared_with_client"]
     base_order = ("id", "desc")
-    add_form_extra_fields = {"file": FileField(_l("File"), validators=[_file_validator])}
+    add_form_extra_fields = {
+        "file": FileField(_l("File"), validators=[_file_validator]),
+        "case": case_picker(),
+    }
+    case_section = "case-documents"
     case_relations = ("case",)
 
     def pre_add(self, item: Document) -> None:
@@ -80,7 +98,7 @@ class DocumentView(ScopedModelView):
         if upload is None:
             raise ValueError(str(_l("Choose a file to upload.")))
         ext, content_type = documents.check_upload(
-            upload.filename or "", upload.stream.read(16), 1
+            upload.filename or "", upload.stream.read(16), 1, upload.stream
         )
         upload.stream.seek(0)
         key, size, digest = documents.store(upload.stream)
@@ -99,7 +117,8 @@ class DocumentView(ScopedModelView):
     @has_access
     def download(self, pk: int) -> Any:
         item = self.datamodel.get(pk, self._base_filters)
-        if item is None:
+        path = documents.path_of(item.storage_key) if item is not None else None
+        if path is None or not path.is_file():  # bytes lost (a restore without them): 404
             abort(404)
         audit.record_access(
             db.session, user_id=access.current_actor().user_id, action="document.download",
@@ -107,7 +126,7 @@ class DocumentView(ScopedModelView):
         )
         db.session.commit()
         return send_file(
-            documents.path_of(item.storage_key), mimetype=item.content_type,
+            path, mimetype=item.content_type,
             as_attachment=True, download_name=item.filename,
         )
 

@@ -11,7 +11,15 @@ import logging
 import re
 from typing import Any
 
-from flask import Flask, abort, current_app, jsonify, render_template, request
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -30,6 +38,8 @@ MESSAGES: dict[int, tuple[Any, Any]] = {
           _l("Go back, check what you entered and try again.")),
     413: (_l("The file is too large to upload."),
           _l("Files up to %(mb)s MB are accepted. Nothing was saved.")),
+    429: (_l("Too many failed login attempts."),
+          _l("To protect the account, logging in is paused. Try again in %(minutes)s minutes.")),
     500: (_l("Something went wrong on our side."),
           _l("The error has been recorded. Try again; if it happens again, tell the helpdesk.")),
 }
@@ -46,9 +56,25 @@ def _texts(code: int) -> tuple[str, str]:
     return str(title), str(detail)
 
 
-def render_error(code: int) -> tuple[Any, int]:
+def throttled_message(seconds: int) -> str:
+    """The message for a refused login: how many minutes to wait (at least one)."""
+    return str(_l("Too many failed login attempts. To protect the account, logging in is "
+                  "paused. Try again in %(minutes)s minutes.", minutes=max(1, -(-seconds // 60))))
+
+
+def render_throttled(seconds: int) -> Any:
+    """429 for a login refused by ``portal.security.throttle``, with Retry-After."""
+    title, detail = MESSAGES[429]
+    detail = _l("To protect the account, logging in is paused. Try again in %(minutes)s "
+                "minutes.", minutes=max(1, -(-seconds // 60)))
+    response = make_response(render_error(429, (str(title), str(detail))))
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def render_error(code: int, texts: tuple[str, str] | None = None) -> tuple[Any, int]:
     """The response for an error ``code``: JSON under /api/, otherwise an HTML page."""
-    title, detail = _texts(code)
+    title, detail = texts or _texts(code)
     locale = get_locale()
     lang = locale.language if locale is not None else None
     if request.path.startswith("/api/"):

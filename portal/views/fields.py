@@ -35,8 +35,8 @@ from portal.formatting import (
     parse_localtime,
 )
 from portal.labels import enum_choices
-from portal.models import Case, CaseStatus, Client, ClosureReason
-from portal.services import cases, rules
+from portal.models import Case, CaseStatus, ClosureReason
+from portal.services.casework import cases, personal_data, rules
 from portal.services.errors import DomainError
 
 
@@ -162,7 +162,7 @@ def _edited_pk() -> int | None:
 def rule(
     check: Callable[..., Any], *other_fields: str, reports: str | None = None
 ) -> Callable[[Any, Any], None]:
-    """Turn a rule from ``portal.services.rules`` into a WTForms validator.
+    """Turn a rule from ``portal.services.casework.rules`` into a WTForms validator.
 
     The rule gets the field's value, then the values of ``other_fields`` of the same form.
     With ``reports``, only errors the rule attributes to that field (or to no field) are shown
@@ -184,13 +184,10 @@ def rule(
 
 
 def _personal_code(value: str) -> str:
+    from portal.services import access
+
     code = rules.personal_code(value)
-    stmt = select(Client.id).where(Client.personal_code == code)
-    pk = _edited_pk()
-    if pk is not None:
-        stmt = stmt.where(Client.id != pk)
-    if db.session.execute(stmt).first() is not None:
-        raise DomainError(_l("A client with this personal code is already registered."))
+    rules.personal_code_free(db.session, code, access.current_actor(), _edited_pk())
     return code
 
 
@@ -200,7 +197,8 @@ def _birth(born: Any, code: Any) -> None:
         normal = rules.personal_code(code)
     except DomainError:
         return  # an invalid code is reported beside the code field, not here
-    rules.birth_matches_code(normal, born)
+    # Asked for a new-form code only; an old-form code's date is taken from it.
+    rules.birth_date_for(normal, born)
 
 
 def _end_after(end: Any, start: Any) -> None:
@@ -248,7 +246,21 @@ def _time(value: Any) -> Any:
     return rules.time_of_day(value if isinstance(value, str) else None)
 
 
-_NORMALISERS = {_personal_code, _hours, _case_number, _time}
+def _document_number(value: Any) -> Any:
+    return personal_data.document_number(value)
+
+
+def _document_type(doc_type: Any, number: Any, until: Any) -> None:
+    if doc_type is not None and not isinstance(doc_type, enum.Enum):
+        return  # not one of the listed values: the field itself says so
+    try:
+        number = personal_data.document_number(number)
+    except DomainError:
+        number = number or None  # reported beside the number
+    personal_data.document_complete(doc_type, number, until)
+
+
+_NORMALISERS = {_personal_code, _hours, _case_number, _time, _document_number}
 
 personal_code_validator = rule(_personal_code)
 birth_date_validator = rule(_birth, "personal_code")
@@ -260,6 +272,38 @@ start_time_validator = rule(_time)
 # illegal transition beside the status, a missing or needless reason beside the reason.
 status_validator = rule(_status, "closure_reason", reports="status")
 closure_reason_validator = rule(_closure_reason, "status", reports="closure_reason")
+document_number_validator = rule(_document_number)
+document_type_validator = rule(_document_type, "id_document_number", "id_document_valid_until")
+valid_until_validator = rule(personal_data.valid_until)
+dependants_validator = rule(personal_data.dependants)
+
+
+class YesNoField(SelectField):
+    """A yes / no answer that may not have been given yet (a nullable Boolean column)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        def coerce(value: Any) -> bool | None:
+            if value in (True, "yes", "y", "true", "1"):
+                return True
+            if value in (False, "no", "n", "false", "0"):
+                return False
+            return None
+
+        super().__init__(*args, choices=[("", "—"), ("yes", _l("Yes")), ("no", _l("No"))],
+                         coerce=coerce, **kwargs)
+
+    def _value(self) -> str:
+        return "" if self.data is None else ("yes" if self.data else "no")
+
+    def iter_choices(self) -> Any:
+        current = self._value()
+        for value, label in self.choices:  # type: ignore[misc]
+            yield (value, label, value == current, {})
+
+    def pre_validate(self, form: Any) -> None:
+        raw = self.raw_data[0] if self.raw_data else ""
+        if raw not in ("", "yes", "no", "y", "n", "true", "false", "1", "0"):
+            raise ValidationError(_l("Choose one of the listed values."))
 
 
 def amount_validator(maximum: int) -> Callable[[Any, Any], None]:
@@ -357,7 +401,97 @@ def column_validators(column: Column[Any]) -> list[Any]:
     result: list[Any] = [StopIfInvalid(bool(column.nullable))]
     if isinstance(kind, String):  # Text is a String without a length
         result.append(StorableText())
+        if kind.length is None:
+            result.append(LongTextLimit())
     fits = NumberFits.for_type(kind)
     if fits is not None:
         result.append(fits)
     return result
+
+
+#: the label of "nothing chosen" in an optional picker
+BLANK_CHOICE = "—"
+
+
+def label_blank_choices(*forms: Any) -> None:
+    """Give the "nothing chosen" option of every optional relation picker a dash.
+
+    FAB's pickers leave its label empty and WTForms then shows the option's value instead,
+    so users read "__None".
+    """
+    from flask_appbuilder.fields import QuerySelectField
+    from wtforms.fields.core import UnboundField
+
+    for form in forms:
+        for name in dir(form):
+            unbound = getattr(form, name, None)
+            if (isinstance(unbound, UnboundField)
+                    and issubclass(unbound.field_class, QuerySelectField)
+                    and not unbound.kwargs.get("blank_text")):
+                unbound.kwargs["blank_text"] = BLANK_CHOICE
+
+
+def text_max_length() -> int:
+    """The configured most characters of a long text typed on a screen (TEXT_MAX_LENGTH)."""
+    return rules.long_text_limit()
+
+
+text_length = rules.text_length
+
+
+class LongTextLimit:
+    """A long text (a Text column) may hold at most ``TEXT_MAX_LENGTH`` characters
+    (``rules.long_text``). Its flag gives the textarea a ``maxlength``, so the browser stops
+    there too."""
+
+    @property
+    def field_flags(self) -> dict[str, int]:
+        return {"maxlength": text_max_length()}
+
+    def __call__(self, form: Any, field: Any) -> None:
+        try:
+            rules.long_text(field.data)
+        except DomainError as exc:
+            raise StopValidation(str(exc.message)) from exc
+
+
+class CountedTextArea:
+    """FAB's textarea with a counter of the characters typed against the limit.
+
+    The counter is kept up to date by ``/static/plus_count.js`` (no inline script, so the CSP
+    holds); its text comes from the catalogue with ``{count}`` in place of the number.
+    """
+
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        from flask import url_for
+        from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget
+        from markupsafe import Markup, escape
+
+        from portal.numbers import format_number
+
+        limit = text_max_length()
+        kwargs.setdefault("id", field.id)
+        kwargs.setdefault("maxlength", limit)
+        kwargs["aria-describedby"] = f"{field.id}-count"
+        area = BS3TextAreaFieldWidget()(field, **kwargs)
+        template = str(_l("%(count)s of %(max)s characters", count="{count}",
+                          max=format_number(limit)))
+        now = template.replace("{count}", str(text_length(field._value() or "")))
+        script = url_for("static", filename="plus_count.js")
+        return Markup(  # nosec B704: every value is escaped here
+            f'{area}<small id="{escape(field.id)}-count" class="help-block plus-count" '
+            f'aria-live="polite" data-template="{escape(template)}">{escape(now)}</small>'
+            f'<script src="{script}" defer></script>'
+        )
+
+
+def count_long_texts(form: Any, model: type) -> None:
+    """Give the textareas of ``model``'s long texts (Text columns) in ``form`` a counter."""
+    from sqlalchemy import String as SAString
+    from wtforms.fields.core import UnboundField
+
+    for col in model.__table__.columns:
+        unbound = getattr(form, col.key, None)
+        if (isinstance(unbound, UnboundField) and isinstance(col.type, SAString)
+                and col.type.length is None and not isinstance(col.type, SAEnum)):
+            unbound.kwargs["widget"] = CountedTextArea()

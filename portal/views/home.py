@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, redirect, url_for
+from flask import current_app, g, redirect, request, url_for
 from flask_appbuilder import AppBuilder, BaseView, IndexView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
-from portal.services import access, worklist
-from portal.services.rules import today
+from portal.services import access
+from portal.services.casework import worklist
+from portal.services.casework.rules import today
 
 
 class PlusIndexView(IndexView):
@@ -43,12 +44,22 @@ class WorklistView(BaseView):
     @has_access
     def index(self) -> Any:
         actor = access.current_actor()
+        # Managers narrow the unit's worklist to one officer (the caseload links here).
+        officer_id = request.args.get("officer", type=int) if (
+            actor.is_manager or actor.is_admin) else None
         data = worklist.build(
             db.session, actor, today(),
             due_days=current_app.config["WORKLIST_DUE_DAYS"],
             gap_days=current_app.config["WORKLIST_MEETING_GAP_DAYS"],
+            officer_id=officer_id,
         )
+        from portal.services.casework import transfers
+
+        officers = (transfers.case_workers(db.session, actor.unit_id)
+                    if actor.is_manager else [])
         return self.render_template("plus/worklist.html", wl=data, today=today(),
+                                    officers=officers, officer_id=officer_id,
+                                    show_officer=not actor.is_officer,
                                     title=_l("Worklist"))
 
 

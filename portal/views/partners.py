@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import Email, NumberRange, Optional
 
 from portal.models import Employer, PriorityWork, Vacancy, Volunteer
-from portal.services import rules
+from portal.services.casework import rules
 from portal.views.base import PlusInterface, ScopedModelView
 from portal.views.fields import rule
 

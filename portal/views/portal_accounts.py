@@ -15,9 +15,10 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from portal.extensions import db
-from portal.services import access, invitations
+from portal.services import access
 from portal.services.access import Role
 from portal.services.errors import DomainError
+from portal.services.partners import invitations
 
 KINDS = {
     "client": (Role.CLIENT, _l("Client")),

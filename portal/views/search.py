@@ -11,7 +11,8 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
-from portal.services import access, search
+from portal.services import access
+from portal.services.casework import search
 
 
 class SearchView(BaseView):
@@ -20,11 +21,17 @@ class SearchView(BaseView):
     route_base = "/search"
     default_view = "index"
 
-    @expose("/")
+    @expose("/", methods=["GET", "POST"])
     @has_access
     def index(self) -> Any:
-        query = (request.args.get("q") or "")[: search.MAX_QUERY_LENGTH]
-        result = search.search(db.session, query, access.current_actor()) if query else None
+        # The form posts (a personal code must not travel in a URL); GET links keep working.
+        source = request.form if request.method == "POST" else request.args
+        query = (source.get("q") or "")[: search.MAX_QUERY_LENGTH]
+        # Pages are asked for by the pager's buttons, which post the query again.
+        page = source.get("page", "1")
+        page = int(page) - 1 if page.isdigit() and 0 < int(page) < 10_000 else 0
+        result = (search.search(db.session, query, access.current_actor(), page=page)
+                  if query else None)
         return self.render_template("plus/search.html", q=query, result=result,
                                     title=_l("Search"))
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
 from portal.models import CaseStatus
-from portal.services import statistics
+from portal.services.opendata import statistics
 
 
 class StatisticsView(BaseView):

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
 from portal.models import SubmissionStatus
-from portal.services import usage
+from portal.services.partners import usage
 
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])\Z")
 
