@@ -47,7 +47,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         connect_args.setdefault("options", "-c jit=off")
         engine_options["connect_args"] = connect_args
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
+    app.config["PLUS_ENV"] = default_config.normalise_env(app.config.get("PLUS_ENV"))
+    # Data protection: failed statements never carry their parameters into errors and logs,
+    # and every log record is redacted (portal.services.privacy.redaction).
+    from portal.services.privacy import redaction
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = redaction.engine_options(
+        app.config.get("SQLALCHEMY_ENGINE_OPTIONS")
+    )
+    redaction.install_log_redaction()
     default_config.check_production(dict(app.config))
+    from portal.security import passwords
+
+    # FAB's user screens and password reset forms call this (FAB_PASSWORD_COMPLEXITY_ENABLED).
+    app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", passwords.fab_validator)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
             parents=True, exist_ok=True
@@ -66,6 +79,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
         csrf.init_app(app)
         audit.install(db.session)
+        from portal.services.exchanges import calendar, events, notices
+
+        events.install(db.session)
+        calendar.install(db.session)
+        notices.install(db.session)
+        from portal.services.work import limits as work_limits
+
+        work_limits.install(db.session)  # minors' limits on every path that stores work
         appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)
         from portal import api, views
@@ -73,11 +94,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         views.register(appbuilder)
         api.register(appbuilder)
         appbuilder.post_init()
+    from portal.services.privacy import reads
+
+    reads.install(app)  # every human read of personal data goes to the access log
     from portal import i18n
 
     i18n.install(app)
+    from portal.security import headers, input_guard, sessions, throttle
     from portal.security.csrf import protect_api_cookie_writes
 
+    sessions.install(app)
+    throttle.install(app)
+    headers.install(app)
+    input_guard.install(app)
     protect_api_cookie_writes(app)
     from portal.views.errors import register_error_handlers
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_app_context
@@ -111,6 +113,33 @@ def parse_localtime(text: str, *, earliest_year: int = 1900,
     return utc, with_seconds
 
 
+def _finalize(value: Any) -> Any:
+    """What ``{{ value }}`` prints: numbers in the user's language (``31,5``), and nothing
+    for a missing value, never Python's ``None``."""
+    if value is None:
+        return ""
+    if isinstance(value, (Decimal, float)) and not isinstance(value, bool):
+        from portal.numbers import format_number
+
+        return format_number(value)
+    return value
+
+
 def register_filters(app: Flask) -> None:
     """Make the filters available to every template."""
+    from portal.numbers import format_number
+
+    app.jinja_env.finalize = _finalize
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["number"] = format_number
+    from portal.labels import (
+        exchange_kind_label,
+        notice_failure_label,
+        role_labels,
+        version_note,
+    )
+
+    app.jinja_env.globals["exchange_kind"] = exchange_kind_label
+    app.jinja_env.globals["notice_failure"] = notice_failure_label
+    app.jinja_env.filters["role_labels"] = role_labels
+    app.jinja_env.filters["version_note"] = version_note

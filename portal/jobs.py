@@ -16,8 +16,10 @@ from flask_babel import force_locale
 
 from portal.extensions import db
 from portal.models import PlusUser
-from portal.services import access, audit, documents, exports, uploads, worklist
-from portal.services.rules import today
+from portal.services import access, audit
+from portal.services.casework import documents, exports, worklist
+from portal.services.casework.rules import today
+from portal.services.intake import uploads
 
 
 def actor_for(user_id: int) -> tuple[access.Actor, str]:
@@ -68,3 +70,26 @@ def worklist_counts(user_id: int) -> dict[str, int]:
 def remove_expired_uploads() -> int:
     """Remove files uploaded ahead of a submission that never came (see BEAT_SCHEDULE)."""
     return uploads.remove_expired(db.session)
+
+
+@shared_task(ignore_result=False)
+def publish_open_data(which: str = "month", period: str | None = None) -> dict[str, object]:
+    """Publish the eight open datasets of the last complete month or year (or ``period``)
+    to the open data portal, retrying earlier failures first (see BEAT_SCHEDULE)."""
+    from portal.services.opendata import publish
+    from portal.services.opendata.periods import parse_period
+
+    target = parse_period(period, today()) if period else publish.default_periods(today(), which)
+    report = publish.publish_period(db.session, target)
+    return {"period": target.code, "published": report.published, "failed": report.failed}
+@shared_task
+def propose_retention_review() -> int | None:
+    """The retention rule's dry run (see BEAT_SCHEDULE): the id of the new review, if any."""
+    from portal.services.privacy import retention
+
+    with audit.acting_as(None, "retention"):
+        review = retention.propose(
+            db.session, today(), current_app.config["RETENTION_DAYS_AFTER_CLOSURE"]
+        )
+        db.session.commit()
+    return review.id if review is not None else None

@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from celery import Task
+from celery.schedules import crontab
 from flask import Flask, current_app, has_app_context
 
 from portal.extensions import celery_app
 
 # Modules whose tasks the worker registers when it starts.
-TASK_MODULES = ["portal.jobs"]
+TASK_MODULES = ["portal.jobs", "connectors.tasks"]
 # Periodic tasks for `celery beat` (run one beat only). A CELERY setting "beat_schedule"
 # replaces this.
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
@@ -19,6 +20,23 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "remove-expired-uploads": {
         "task": "portal.jobs.remove_expired_uploads",
         "schedule": 3600.0,
+    },
+    # Open data: the month just ended, a few days in (late entries are typed in by then),
+    # and the year in January. Each run first retries what an earlier run failed to publish.
+    "publish-open-data-monthly": {
+        "task": "portal.jobs.publish_open_data",
+        "schedule": crontab(minute=0, hour=4, day_of_month=5),
+        "kwargs": {"which": "month"},
+    },
+    "publish-open-data-yearly": {
+        "task": "portal.jobs.publish_open_data",
+        "schedule": crontab(minute=30, hour=4, day_of_month=15, month_of_year=1),
+        "kwargs": {"which": "year"},
+    },
+    # The retention rule's dry run; nothing is erased until an administrator confirms it.
+    "propose-retention-review": {
+        "task": "portal.jobs.propose_retention_review",
+        "schedule": 24 * 3600.0,
     },
 }
 
@@ -65,8 +83,22 @@ def init_celery(app: Flask) -> None:
     _bound["app"] = app
     settings = celery_settings(app.config)
     celery_app.config_from_object(settings)
-    celery_app.conf.beat_schedule = settings.get("beat_schedule", BEAT_SCHEDULE)
+    schedule = dict(BEAT_SCHEDULE)
+    every = float(app.config["EXCHANGE_SWEEP_SECONDS"])
+    # The outbox sweep delivers what no request could hand over (Redis down, retries due);
+    # the poll fetches what the inbound systems hold.
+    schedule["exchanges-sweep"] = {"task": "connectors.tasks.sweep", "schedule": every}
+    schedule["exchanges-poll"] = {"task": "connectors.tasks.poll_all", "schedule": every}
+    # Which notices sent to the e-address reached the mailbox (delivered) or were read.
+    schedule["eaddress-status"] = {"task": "connectors.tasks.eaddress_status",
+                                   "schedule": every}
+    celery_app.conf.beat_schedule = settings.get("beat_schedule", schedule)
     celery_app.conf.include = TASK_MODULES
+    # Imported here too, so the web process can queue (or run inline) by task name.
+    import importlib
+
+    for module in TASK_MODULES:
+        importlib.import_module(module)
     celery_app.Task = FlaskTask
     celery_app.set_default()
     app.extensions["celery"] = celery_app

@@ -22,6 +22,8 @@ from tests.factories import BaseData, make_base_data
 REQUIRE_SERVICES = os.environ.get("PLUS_REQUIRE_SERVICES") == "1"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
+#: failed-login counters of this test session (in Redis they would outlive it)
+THROTTLE_PREFIX = f"test-{uuid.uuid4().hex}"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -52,6 +54,7 @@ def base_config(tmp: Path, **overrides: Any) -> dict[str, Any]:
         "MAX_UPLOAD_BYTES": 200_000,
         "MAX_CONTENT_LENGTH": 400_000,
         "SERVER_NAME": None,
+        "AUTH_THROTTLE_PREFIX": THROTTLE_PREFIX,
     }
     cfg.update(overrides)
     return cfg

@@ -11,11 +11,14 @@ from typing import Any
 
 from portal.models import (
     Case,
+    CaseDecision,
     CaseFunction,
     CaseStatus,
     Client,
+    Compliance,
     ControlAct,
     Decision,
+    DecisionRole,
     DecisionType,
     Document,
     DocumentOrigin,
@@ -23,32 +26,43 @@ from portal.models import (
     EmployerType,
     EvaluationReport,
     EvaluationReportRequest,
+    EvaluationReportVersion,
     Gender,
+    GoalProgress,
     HoursLog,
     Mediation,
     MediationParty,
     MediationSession,
+    MediationTerm,
     Meeting,
+    MeetingGoalProgress,
+    MeetingObligationCheck,
+    NeedArea,
     NoShow,
     Obligation,
     ObligationSource,
     PartyRole,
+    PlanActivity,
+    PlanGoal,
     ProgrammeParticipation,
     ReportedBy,
     Requester,
+    ResponseStep,
     RiskLevel,
     RiskNeedsAssessment,
     SupervisionPlan,
+    SupervisionStart,
     TerritorialUnit,
     Violation,
+    ViolationResponse,
     Volunteer,
     VolunteerType,
     WorkAssignment,
     WorkIncident,
     WorkScheduleEntry,
 )
-from portal.services import personal_code
 from portal.services.access import Role
+from portal.services.casework import personal_code
 
 PASSWORD = "test-password-1"
 USERNAMES = {
@@ -107,6 +121,15 @@ class CaseRecords:
     request: int
     report: int
     document: int
+    compliance: int
+    response: int
+    case_decision: int
+    report_version: int
+    mediation_term: int
+    goal: int = 0
+    activity: int = 0
+    goal_progress: int = 0
+    supervision_start: int = 0
 
 
 @dataclass
@@ -202,7 +225,7 @@ def make_case(session: Any, *, unit_id: int, officer_id: int, mediator_id: int |
         "document": Document(case_id=case.id, title="Norīkojums", filename="n.pdf",
                              content_type="application/pdf", size_bytes=10, sha256="0" * 64,
                              storage_key=f"k{client.id}x{_rng.randrange(10**9)}",
-                             origin=DocumentOrigin.GENERATED),
+                             origin=DocumentOrigin.UPLOADED),
     }
     mediation = Mediation(case_id=case.id, mediator_officer_id=mediator_id)
     session.add(mediation)
@@ -215,12 +238,47 @@ def make_case(session: Any, *, unit_id: int, officer_id: int, mediator_id: int |
     msession = MediationSession(mediation_id=mediation.id,
                                 scheduled_at=dt.datetime.now(dt.UTC), place="VPD")
     report = EvaluationReport(request_id=rows["request"].id, conclusion="Secinājums")
-    session.add_all([offender, victim, msession, report])
+    later = Decision(client_id=client.id, decision_type=DecisionType.COURT_DECISION,
+                     institution="Rīgas pilsētas tiesa", number=f"K-{client.id}-2",
+                     decision_date=today - dt.timedelta(days=5), supervision_months=2)
+    session.add_all([offender, victim, msession, report, later])
+    session.flush()
+    compliance = MeetingObligationCheck(meeting_id=rows["meeting"].id,
+                                        obligation_id=rows["obligation"].id, case_id=case.id,
+                                        compliance=Compliance.KEPT)
+    response = ViolationResponse(case_id=case.id, violation_id=rows["violation"].id,
+                                 step=ResponseStep.TALK, due_date=today + dt.timedelta(days=5))
+    case_decision = CaseDecision(case_id=case.id, decision_id=later.id,
+                                 role=DecisionRole.EXTENSION, effective_date=today, months=2)
+    # The report's first version was submitted; the draft is its addition (version 2).
+    report.version = 2
+    report_version = EvaluationReportVersion(
+        report_id=report.id, case_id=case.id, number=1, thinking="Domāšana",
+        conclusion="Secinājums", submitted_at=dt.datetime.now(dt.UTC))
+    mediation_term = MediationTerm(mediation_id=mediation.id, case_id=case.id,
+                                   description="Atlīdzināt zaudējumus",
+                                   due_date=today + dt.timedelta(days=10))
+    session.add_all([compliance, response, case_decision, report_version, mediation_term])
+    session.flush()
+    goal = PlanGoal(plan_id=rows["plan"].id, case_id=case.id, need_area=NeedArea.ALCOHOL,
+                    goal="Atturēties no alkohola")
+    session.add(goal)
+    session.flush()
+    activity = PlanActivity(goal_id=goal.id, case_id=case.id, description="Apmeklēt AA")
+    goal_progress = MeetingGoalProgress(meeting_id=rows["meeting"].id, goal_id=goal.id,
+                                        case_id=case.id, progress=GoalProgress.ON_TRACK)
+    start = SupervisionStart(case_id=case.id, registered_on=today,
+                             record_category="conditional_sentence")
+    session.add_all([activity, goal_progress, start])
     session.flush()
     return CaseRecords(
+        goal=goal.id, activity=activity.id, goal_progress=goal_progress.id,
+        supervision_start=start.id,
         client=client.id, case=case.id, decision=decision.id, assignment=assignment.id,
         mediation=mediation.id, offender=offender.id, victim=victim.id,
-        mediation_session=msession.id, report=report.id,
+        mediation_session=msession.id, report=report.id, compliance=compliance.id,
+        response=response.id, case_decision=case_decision.id,
+        report_version=report_version.id, mediation_term=mediation_term.id,
         **{k: v.id for k, v in rows.items()},
     )
 

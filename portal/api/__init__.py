@@ -7,7 +7,9 @@ from flask_appbuilder import AppBuilder
 
 def register(appbuilder: AppBuilder) -> None:
     """Register every API of PLUS."""
-    from portal.api import casework, submissions
+    from portal.api import calendar, casework, submissions, work
 
     casework.register(appbuilder)
     submissions.register(appbuilder)
+    calendar.register(appbuilder)
+    work.register(appbuilder)

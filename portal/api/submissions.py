@@ -4,18 +4,19 @@
   clients filled into its ``linked_clients`` selects;
 * ``POST /api/v1/forms/<key>/submissions``: ``{"data": {...}}`` exactly as ``@formio/js``
   posts it, with an ``Idempotency-Key`` header (or ``"idempotency_key"`` in the body);
-  answers 201 ``{"id", "status"}``, 200 for a replayed key, 400 for a body that is not a JSON
+  answers 201 ``{"id", "status"}``, 200 for a replayed key, 409 for a replayed key with a
+  different body, 400 for a body that is not a JSON
   object or a missing key, 403, 404, or 422 ``{"errors": {"<field path>": ["..."]}}`` with
   messages in the user's language;
 * ``GET  /api/v1/submissions/mine``: the user's own submissions with status and reply;
 * ``POST /api/v1/forms/<key>/files?component=<file component>``: one file (multipart field
   ``file``, as Form.io's ``url`` storage posts it) uploaded ahead of the submission; answers
   201 ``{"url", "name", "size", "type", "expires_at"}``: the ``url`` goes into the file value
-  the submission posts (see ``portal.services.uploads``), 403, 404 or 422 with errors;
+  the submission posts (see ``portal.services.intake.uploads``), 403, 404 or 422 with errors;
 * ``GET``/``DELETE /api/v1/forms/<key>/files/<token>``: the user's own upload, not yet sent.
 
 Portal users authenticate with their session cookie, so writes need the ``X-CSRFToken``
-header (``portal.security.csrf``). The rules are all in ``portal.services.submissions``; the
+header (``portal.security.csrf``). The rules are all in ``portal.services.intake.submissions``; the
 server-rendered portal form calls the same function, so both get the same verdict.
 """
 
@@ -33,8 +34,11 @@ from flask_babel import gettext as _
 from portal import formsengine as fe
 from portal.extensions import db
 from portal.models import Submission
-from portal.services import access, documents, portal_scope, submissions, uploads
+from portal.services import access
+from portal.services.casework import documents
 from portal.services.errors import AccessDenied, NotFound, ValidationFailed
+from portal.services.intake import submissions, uploads
+from portal.services.partners import portal_scope
 
 
 def _locale() -> str:
@@ -95,7 +99,7 @@ class SubmissionApi(BaseApi):
     @permission_name("read")
     def get_form(self, key: str) -> Response:
         """The published form ``key`` for the renderer, in the user's language."""
-        from portal.services import forms
+        from portal.services.intake import forms
 
         actor = access.current_actor()
         audience = portal_scope.audience_of(actor)

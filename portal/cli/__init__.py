@@ -14,11 +14,52 @@ plus = AppGroup("plus", help="PLUS administration commands.")
 
 @plus.command("init")
 def init_command() -> None:
-    """Create the roles (run after migrations)."""
+    """Create the roles and the default document templates (run after migrations)."""
     from portal.services import setup
 
     setup.ensure_roles(current_app.appbuilder.sm)
     click.echo("Roles are in place.")
+    _load_document_templates(force=False)
+    added = setup.ensure_supervision_catalogues()
+    click.echo(f"Supervision catalogues: {added} entries added.")
+
+
+def _load_document_templates(*, force: bool, directory: str | None = None) -> None:
+    from portal.extensions import db
+    from portal.services import paperwork
+    from portal.services.paperwork.templates import DEFAULT_DIR
+
+    try:
+        changed = paperwork.load_defaults(db.session, directory or DEFAULT_DIR, force=force)
+    except paperwork.TemplateRejected as exc:
+        db.session.rollback()
+        for where, messages in exc.problems.items():
+            for message in messages:
+                click.echo(f"  {where}: {message}", err=True)
+        raise click.ClickException("document templates refused; nothing was loaded") from None
+    db.session.commit()
+    if changed:
+        click.echo(f"Published document templates: {', '.join(changed)}.")
+    else:
+        click.echo("Document templates are in place.")
+
+
+@plus.command("load-document-templates")
+@click.option(
+    "--dir",
+    "directory",
+    default=None,
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder of template JSON files (default: the shipped reports/templates).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Publish a changed file even over a template an administrator has published.",
+)
+def load_document_templates_command(directory: str | None, force: bool) -> None:
+    """Load the default templates of the generated case documents."""
+    _load_document_templates(force=force, directory=directory)
 
 
 @plus.command("seed-demo")
@@ -55,7 +96,7 @@ def seed_demo_command(clients: int, seed: int, if_empty: bool) -> None:
 
 def _seed_submissions(seed: int) -> None:
     from portal.extensions import db
-    from portal.services import demo_submissions
+    from portal.services.demo import submissions as demo_submissions
 
     started = time.monotonic()
     statuses = demo_submissions.seed_submissions(db.session, current_app.appbuilder.sm, seed=seed)
@@ -81,7 +122,7 @@ def _seed_submissions(seed: int) -> None:
 def load_forms_command(directory: str) -> None:
     """Load or update the shipped form definitions (a changed file is a new version)."""
     from portal.extensions import db
-    from portal.services import forms
+    from portal.services.intake import forms
 
     try:
         changed = forms.load_forms(db.session, directory)
@@ -101,10 +142,39 @@ def load_forms_command(directory: str) -> None:
 def remove_expired_uploads_command() -> None:
     """Remove files uploaded ahead of a submission that never came (rows and files)."""
     from portal.extensions import db
-    from portal.services import uploads
+    from portal.services.intake import uploads
 
     removed = uploads.remove_expired(db.session)
     click.echo(f"Removed {removed} expired pending uploads.")
+
+
+@plus.command("seed-exchanges")
+@click.option("--per-system", default=4, show_default=True,
+              help="Decisions each simulator offers when none is running.")
+def seed_exchanges_command(per_system: int) -> None:
+    """Demo exchanges: decisions fetched from the simulators, some accepted, a notice sent;
+    meetings scheduled whose summons go to the e-address."""
+    from connectors import demo, demo_eaddress
+
+    app = current_app._get_current_object()
+    counts = demo.seed(app, per_system=per_system)
+    if not counts:
+        click.echo("Demo exchanges already present (or no demo officer); nothing to do.")
+    else:
+        click.echo(f"Received {counts['received']} decisions electronically, accepted "
+                   f"{counts['accepted']}, sent {counts['notices']} execution notice(s).")
+    summoned = demo_eaddress.seed(app)
+    if summoned:
+        click.echo(f"Scheduled {summoned} meeting(s); their summons went to the e-address.")
+
+
+@plus.command("exchanges-sweep")
+def exchanges_sweep_command() -> None:
+    """Deliver the due outbox messages and fetch from the inbound systems now."""
+    from connectors import tasks
+
+    tasks.poll_all.apply()
+    click.echo(f"Handed over {tasks.sweep.apply().get()} due message(s).")
 
 
 @plus.command("demo-logins")
@@ -115,6 +185,27 @@ def demo_logins_command() -> None:
     click.echo("Demo logins (user / password):")
     for role, username, password in setup.DEMO_LOGINS:
         click.echo(f"  {role:<12} {username:<16} {password}")
+
+
+@plus.command("demo-national-login")
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the persons (default: idp-persons.json in the instance folder).")
+def demo_national_login_command(output: str | None) -> None:
+    """Authorise the demo representatives and write the IdP simulator's demo persons."""
+    import json
+    from pathlib import Path
+
+    from portal.extensions import db
+    from portal.services import audit
+    from portal.services.identity import demo
+
+    with audit.acting_as(None, "seed"):
+        persons = demo.demo_persons(db.session)
+        db.session.commit()
+    path = Path(output or Path(current_app.instance_path) / "idp-persons.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(persons, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"National login simulator: {len(persons)} demo persons written to {path}")
 
 
 def register_cli(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from portal.models.audit import AccessLog, ChangeLog
 from portal.models.base import Model
+from portal.models.calendar import Room
 from portal.models.case import (
     Case,
     CaseFunction,
@@ -13,13 +14,34 @@ from portal.models.case import (
     Process,
     SourceSystem,
 )
-from portal.models.client import Client, Gender, Language
+from portal.models.client import (
+    Citizenship,
+    Client,
+    EducationLevel,
+    FamilyStatus,
+    Gender,
+    IdentityDocumentType,
+    Language,
+)
 from portal.models.document import Document, DocumentOrigin
+from portal.models.document_template import (
+    DocumentTemplate,
+    DocumentTemplateVersion,
+    DocumentType,
+)
 from portal.models.evaluation import (
     EvaluationReport,
     EvaluationReportRequest,
+    EvaluationReportVersion,
+    ReportStatus,
     Requester,
     RequestStatus,
+)
+from portal.models.exchange import (
+    Direction,
+    ExchangeMessage,
+    ExchangeStatus,
+    RegistryBulkQuery,
 )
 from portal.models.forms import (
     Audience,
@@ -27,6 +49,7 @@ from portal.models.forms import (
     EServiceUse,
     FormDefinition,
     FormVersion,
+    NoticeKind,
     NoticeStatus,
     OutgoingNotice,
     PendingUpload,
@@ -34,27 +57,59 @@ from portal.models.forms import (
     Submission,
     SubmissionAttachment,
     SubmissionStatus,
+    SubmissionUniqueValue,
     VolunteerTask,
 )
+from portal.models.identity import IdentityScheme, PortalIdentity, SamlUsedMessage
 from portal.models.mediation import (
+    AgreementFulfilment,
     Mediation,
     MediationOutcome,
     MediationParty,
     MediationSession,
+    MediationTerm,
     PartyRole,
+    SessionPlace,
+    TermStatus,
 )
+from portal.models.opendata import OpenDataPublication, PublicationStatus
 from portal.models.org import PlusUser, TerritorialUnit
 from portal.models.partners import Employer, EmployerType, Volunteer, VolunteerType
+from portal.models.people import CaseTransfer, OfficerCover, TransferStatus
+from portal.models.privacy import RetentionReview, RetentionStatus
 from portal.models.supervision import (
     EconomicActivity,
     Meeting,
     Obligation,
     ObligationSource,
+    ObligationStatus,
     ProgrammeParticipation,
     RiskLevel,
     RiskNeedsAssessment,
     SupervisionPlan,
     Violation,
+    ViolationSource,
+)
+from portal.models.supervision_plan import (
+    GoalProgress,
+    MeetingGoalProgress,
+    PlanActivity,
+    PlanGoal,
+    SupervisionStart,
+)
+from portal.models.supervision_steps import (
+    Addressee,
+    AssessmentItem,
+    AssessmentScore,
+    CaseDecision,
+    Compliance,
+    DecisionRole,
+    MeetingObligationCheck,
+    NeedArea,
+    ObligationType,
+    ResponseStep,
+    SubmissionKind,
+    ViolationResponse,
 )
 from portal.models.work import (
     ControlAct,
@@ -65,21 +120,47 @@ from portal.models.work import (
     Vacancy,
     WorkAssignment,
     WorkIncident,
+    WorkKind,
     WorkScheduleEntry,
 )
 
 __all__ = [
+    "GoalProgress",
+    "MeetingGoalProgress",
+    "PlanActivity",
+    "PlanGoal",
+    "SupervisionStart",
+    "Room",
+    "Addressee",
+    "AssessmentItem",
+    "AssessmentScore",
+    "CaseDecision",
+    "Compliance",
+    "DecisionRole",
+    "MeetingObligationCheck",
+    "NeedArea",
+    "ObligationStatus",
+    "ObligationType",
+    "ResponseStep",
+    "SubmissionKind",
+    "ViolationResponse",
+    "ViolationSource",
     "Audience",
     "EService",
     "EServiceUse",
     "FormDefinition",
     "FormVersion",
+    "NoticeKind",
     "NoticeStatus",
     "OutgoingNotice",
     "PendingUpload",
     "PortalInvitation",
+    "IdentityScheme",
+    "PortalIdentity",
+    "SamlUsedMessage",
     "Submission",
     "SubmissionAttachment",
+    "SubmissionUniqueValue",
     "SubmissionStatus",
     "VolunteerTask",
     "AccessLog",
@@ -88,18 +169,35 @@ __all__ = [
     "CaseNumberCounter",
     "CaseStatus",
     "ChangeLog",
+    "Citizenship",
     "Client",
+    "FamilyStatus",
+    "IdentityDocumentType",
     "ClosureReason",
     "ControlAct",
     "Decision",
     "DecisionType",
+    "Direction",
     "Document",
     "DocumentOrigin",
+    "DocumentTemplate",
+    "DocumentTemplateVersion",
+    "DocumentType",
     "EconomicActivity",
     "Employer",
     "EmployerType",
     "EvaluationReport",
+    "ExchangeMessage",
+    "ExchangeStatus",
+    "EducationLevel",
+    "RegistryBulkQuery",
     "EvaluationReportRequest",
+    "EvaluationReportVersion",
+    "ReportStatus",
+    "AgreementFulfilment",
+    "MediationTerm",
+    "SessionPlace",
+    "TermStatus",
     "Gender",
     "HoursLog",
     "Language",
@@ -110,14 +208,18 @@ __all__ = [
     "Meeting",
     "Model",
     "NoShow",
+    "OpenDataPublication",
     "Obligation",
     "ObligationSource",
     "PartyRole",
     "PlusUser",
     "PriorityWork",
+    "PublicationStatus",
     "Process",
     "ProgrammeParticipation",
     "ReportedBy",
+    "RetentionReview",
+    "RetentionStatus",
     "RequestStatus",
     "Requester",
     "RiskLevel",
@@ -132,4 +234,8 @@ __all__ = [
     "WorkAssignment",
     "WorkIncident",
     "WorkScheduleEntry",
+    "WorkKind",
+    "CaseTransfer",
+    "OfficerCover",
+    "TransferStatus",
 ]

@@ -30,21 +30,38 @@ class ChangeLog(Model):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     # What caused it: "screen", "api", "seed", "submission:<id>", "connector:<name>".
     source: Mapped[str | None] = mapped_column(String(60))
+    # Where the change came from (the audit screen's "from where"; migration 0009).
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[PlusUser | None] = relationship()
 
+    @property
+    def changes_in_words(self) -> str:
+        """The changed fields as the screens show them (labels and formatted values)."""
+        # Imported here: the wording is the case history's, which needs the whole model.
+        from sqlalchemy.orm import object_session
+
+        from portal.services.casework.case_history import changes_text
+
+        session = object_session(self)
+        return changes_text(session, self) if session is not None else "—"
+
 
 class AccessLog(Model):
-    """Every opening of a client's case page (and other personal-data views) by a person."""
+    """Every human read of a client's personal data: one row per client (and case) a
+    request showed (``portal.services.privacy.reads``)."""
 
     __tablename__ = "access_log"
+    # The audit screen filters by period (migration 0009).
+    __table_args__ = (Index("ix_access_log_at", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), index=True)
     client_id: Mapped[int | None] = mapped_column(Integer, index=True)
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    action: Mapped[str] = mapped_column(String(30), nullable=False)
+    # What was read: the screen, API or portal endpoint, or a named action ("case.export").
+    action: Mapped[str] = mapped_column(String(80), nullable=False)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[PlusUser | None] = relationship()

@@ -155,6 +155,8 @@ class Decision(TimestampMixin, Model):
         CheckConstraint(
             "supervision_months >= 0", name="ck_decision_supervision_months_nonnegative"
         ),
+        # An inbound decision is found again by its sender's id (migration 0010).
+        Index("ix_decision_source_external", "source_system", "external_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

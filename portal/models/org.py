@@ -48,6 +48,11 @@ class PlusUser(User):
     )
     phone: Mapped[str | None] = mapped_column(String(40))
     preferred_language: Mapped[str | None] = mapped_column(String(2))
+    # Raised at logout: session cookies issued before no longer authenticate
+    # (``portal.security.sessions``).
+    session_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
 
     unit: Mapped[TerritorialUnit | None] = relationship(foreign_keys=[unit_id])
     client: Mapped[Client | None] = relationship(foreign_keys=[client_id])

@@ -106,18 +106,26 @@ def console_errors() -> list[str]:
 
 
 @pytest.fixture()
+def allowed_hosts() -> list[str]:
+    """Other local servers (``host:port``) a test's pages may reach, e.g. a simulator."""
+    return []
+
+
+@pytest.fixture()
 def open_page(
-    _browser: Any, live_server: str, external_requests: list[str], console_errors: list[str]
+    _browser: Any, live_server: str, external_requests: list[str], console_errors: list[str],
+    allowed_hosts: list[str],
 ) -> Iterator[Callable[..., Any]]:
     """``open_page(js=True, viewport=None, mobile=False)``: a page of a browser context of its
-    own, relative URLs against ``live_server``; requests to other hosts are aborted and listed
-    in ``external_requests``, console errors go to ``console_errors``."""
+    own, relative URLs against ``live_server``; requests to other hosts (but
+    ``allowed_hosts``) are aborted and listed in ``external_requests``, console errors go to
+    ``console_errors``."""
     contexts: list[Any] = []
-    own = urlsplit(live_server).netloc
+    own = {urlsplit(live_server).netloc, *allowed_hosts}
 
     def guard(route: Any) -> None:
         url = route.request.url
-        if urlsplit(url).netloc == own or url.startswith(("data:", "blob:")):
+        if urlsplit(url).netloc in own or url.startswith(("data:", "blob:")):
             route.continue_()
         else:
             external_requests.append(url)

@@ -46,7 +46,7 @@ def flow(app: Flask, unique: str) -> Flow:
         from portal.extensions import db
 
         session = db.session
-        load_forms(session)  # portal.services.forms.load_forms over formdefs/
+        load_forms(session)  # portal.services.intake.forms.load_forms over formdefs/
         employer = Employer(name=f"Stundu SIA {unique}", employer_type=EmployerType.ASSOCIATION,
                             unit_id=base.unit_a)
         session.add(employer)

@@ -138,12 +138,12 @@ def _user(sm: Any, username: str, role: str, **links: Any) -> int:
 
 
 def _document(session: Any, case_id: int, title: str, shared: bool) -> int:
-    from portal.services import documents
+    from portal.services.casework import documents
 
     key, size, digest = documents.store(io.BytesIO(b"%PDF-1.4 portal test\n"))
     doc = Document(case_id=case_id, title=title, filename=f"{title}.pdf",
                    content_type="application/pdf", size_bytes=size, sha256=digest,
-                   storage_key=key, origin=DocumentOrigin.GENERATED, shared_with_client=shared)
+                   storage_key=key, origin=DocumentOrigin.UPLOADED, shared_with_client=shared)
     session.add(doc)
     session.flush()
     return doc.id
@@ -166,7 +166,7 @@ def portal_data(app: Flask) -> PortalData:
     if cached is not None:
         return cached
     from portal.extensions import db
-    from portal.services import forms
+    from portal.services.intake import forms
     from tests.integration.submission_data import load_forms
 
     base = app.config["BASE_DATA"]

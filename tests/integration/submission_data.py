@@ -53,7 +53,7 @@ class SubmissionData:
 
 def load_forms(session: Any) -> None:
     """Load the shipped definitions (idempotent: unchanged files make no new version)."""
-    from portal.services import forms
+    from portal.services.intake import forms
 
     forms.load_forms(session, FORMDEFS)
     session.commit()

@@ -66,7 +66,9 @@ ROLES = (
 #: case workers of unit A (the unit of the 'own' case)
 UNIT_A_STAFF = (Role.UNIT_MANAGER, Role.OFFICER, OFFICER2)
 #: screens no case worker but the administrator reaches
-ADMIN_ONLY_SCREENS = {"AccessLogView"}
+ADMIN_ONLY_SCREENS = {"AccessLogView", "ObligationTypeView", "AssessmentItemView"}
+#: screens of the unit manager (and the administrator) only: the unit's rooms
+MANAGER_SCREENS = {"RoomView"}
 #: FAB's answer to a logged-in user without the screen permission
 NO_SCREEN = 403
 
@@ -94,6 +96,15 @@ CASE_RECORD_FIELD = {
     "EvaluationReportRequest": "request",
     "EvaluationReport": "report",
     "Document": "document",
+    "MeetingObligationCheck": "compliance",
+    "ViolationResponse": "response",
+    "CaseDecision": "case_decision",
+    "PlanGoal": "goal",
+    "PlanActivity": "activity",
+    "MeetingGoalProgress": "goal_progress",
+    "SupervisionStart": "supervision_start",
+    "EvaluationReportVersion": "report_version",
+    "MediationTerm": "mediation_term",
 }
 #: models with a 'victim' row besides own and foreign
 VICTIM_MODELS = {"MediationParty", "ChangeLog"}
@@ -183,6 +194,8 @@ def reaches(role: str, screen: Screen, action: str) -> bool:
         return False
     if role == Role.ADMIN:
         return True
+    if screen.name in MANAGER_SCREENS:
+        return role == Role.UNIT_MANAGER
     return role in UNIT_A_STAFF and screen.name not in ADMIN_ONLY_SCREENS
 
 
@@ -285,8 +298,24 @@ def _ref_priority_work(session: Any, unit_id: int, employer_id: int) -> Any:
                         period_start=today, period_end=today + dt.timedelta(days=30))
 
 
+def _ref_obligation_type(session: Any, unit_id: int, employer_id: int) -> Any:
+    from portal.models import ObligationType
+
+    return ObligationType(code=f"m{uuid.uuid4().hex[:12]}", name="Matrix obligation")
+
+
+def _ref_assessment_item(session: Any, unit_id: int, employer_id: int) -> Any:
+    from portal.models import AssessmentItem, NeedArea
+
+    # Retired at once: a live item would make every other test's assessment need it.
+    return AssessmentItem(code=f"m{uuid.uuid4().hex[:12]}", need_area=NeedArea.FINANCES,
+                          text="Matrix item", max_score=2, active=False)
+
+
 #: how to make a row of each reference-data model (models without an access rule)
 REF_FACTORIES: dict[str, Callable[[Any, int, int], Any]] = {
+    "ObligationType": _ref_obligation_type,
+    "AssessmentItem": _ref_assessment_item,
     "Employer": _ref_employer,
     "Volunteer": _ref_volunteer,
     "Vacancy": _ref_vacancy,
@@ -341,6 +370,27 @@ def _ids(session: Any, own: CaseRecords, foreign: CaseRecords, refs: dict[str, i
     return ids
 
 
+def _rooms(session: Any, base: Any, ids: dict[tuple[str, str], int]) -> None:
+    """An 'own' room (unit A) and a 'foreign' one (unit B): rooms belong to a unit."""
+    from portal.models import Room
+
+    for kind, unit_id in (("own", base.unit_a), ("foreign", base.unit_b)):
+        room = Room(unit_id=unit_id, name=f"Matrix {kind} {uuid.uuid4().hex[:8]}", capacity=6)
+        session.add(room)
+        session.flush()
+        ids[("Room", kind)] = room.id
+
+
+def _apart(session: Any, records: CaseRecords, days: int) -> None:
+    """Move a fresh case's meeting and session off the base case's times: the same officer
+    or mediator at an overlapping time would be a clash, and the re-posted edit refused."""
+    from portal.models import MediationSession, Meeting
+
+    for model, pk in ((Meeting, records.meeting), (MediationSession, records.mediation_session)):
+        row = session.get(model, pk)
+        row.scheduled_at = row.scheduled_at + dt.timedelta(days=days)
+
+
 def _fresh_own(session: Any, base: Any, **kw: Any) -> CaseRecords:
     return make_case(session, unit_id=base.unit_a, officer_id=base.users[Role.OFFICER],
                      mediator_id=base.users[OFFICER2], employer_id=base.employer, **kw)
@@ -374,8 +424,12 @@ def world(app: Flask) -> World:
         victim_surname = f"Matrixvictim{tag}"
         session.get(MediationParty, fresh_own.victim).surname = victim_surname
         fresh_refs = {m: _make_ref(session, m, base.unit_a, base.employer) for m in REF_FACTORIES}
+        _apart(session, fresh_own, 1)
+        _apart(session, fresh_foreign, 1)
         session.flush()
         fresh_ids = _ids(session, fresh_own, fresh_foreign, fresh_refs, admin)
+        _rooms(session, base, base_ids)
+        _rooms(session, base, fresh_ids)
 
         def number(case_id: int) -> str:
             return session.get(Case, case_id).number
@@ -737,7 +791,7 @@ def test_write(app: Flask, world: World, clients: Any, role: str, screen: Screen
 @pytest.fixture(scope="module")
 def stored_file(app: Flask) -> tuple[str, bytes]:
     """A stored document file (of any case): its storage key and bytes."""
-    from portal.services import documents
+    from portal.services.casework import documents
 
     content = b"%PDF-1.4 matrix secret"
     with app.app_context():
@@ -760,7 +814,7 @@ def stored_documents(app: Flask, world: World) -> dict[str, tuple[int, bytes]]:
     """The fresh own and foreign documents, each with a stored file: id and bytes."""
     from portal.extensions import db
     from portal.models import Document
-    from portal.services import documents
+    from portal.services.casework import documents
 
     screen = next(s for s in screens() if s.model == "Document")
     result = {}

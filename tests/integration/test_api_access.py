@@ -254,3 +254,22 @@ def test_post_client_validation_is_422(clients: Any) -> None:
     resp = clients(Role.OFFICER).post("/api/v1/client/", json=body)
     assert resp.status_code == 422
     assert list(resp.get_json()["message"]) == ["personal_code"]
+
+
+def test_post_client_birth_date_is_asked_for_a_new_form_code_only(clients: Any) -> None:
+    import random
+
+    from portal.services.casework import personal_code as pc
+
+    rng = random.Random()
+    body = {"given_name": "Anna", "surname": "Ozola", "personal_code": pc.generate_new(rng),
+            "gender": "female", "preferred_language": "lv"}
+    resp = clients(Role.OFFICER).post("/api/v1/client/", json=body)
+    assert resp.status_code == 422
+    assert list(resp.get_json()["message"]) == ["birth_date"]
+    born = dt.date(1990, 1, 1) + dt.timedelta(days=rng.randrange(9000))
+    old = {**body, "personal_code": pc.generate_old(born, rng)}
+    resp = clients(Role.OFFICER).post("/api/v1/client/", json=old)
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    resp = clients(Role.OFFICER).get(f"/api/v1/client/{resp.get_json()['id']}")
+    assert resp.get_json()["result"]["birth_date"] == born.isoformat()

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from portal.models import Case, ChangeLog, Client
-from portal.services import cases
 from portal.services.access import Role
+from portal.services.casework import cases
 
 
 def test_screen_edit_is_recorded_with_old_and_new_values(login_as, base, app):

@@ -53,9 +53,9 @@ from portal.models import (
     WorkAssignment,
     WorkScheduleEntry,
 )
-from portal.services import personal_code
 from portal.services.access import Actor
-from portal.services.demo_seed import UNIT_SPECS, ensure_units, seed_demo
+from portal.services.casework import personal_code
+from portal.services.demo.seed import UNIT_SPECS, ensure_units, seed_demo
 from tests.conftest import DATABASE_URL, base_config
 from tests.integration.submission_data import FORMDEFS
 
@@ -362,7 +362,9 @@ def _seed_portal(tmp: Path, url: str) -> DemoPortal:
 
     from portal import create_app
     from portal.extensions import db
-    from portal.services import demo_submissions, forms, setup
+    from portal.services import setup
+    from portal.services.demo import submissions as demo_submissions
+    from portal.services.intake import forms
 
     app = create_app(base_config(tmp, SQLALCHEMY_DATABASE_URI=url))
     with app.app_context():
@@ -391,7 +393,7 @@ def demo(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoP
     tmp = tmp_path_factory.mktemp("demo-portal")
     url, drop = _fresh_database(tmp)
     try:
-        with warnings_as_errors_from("portal.services.demo_submissions"):
+        with warnings_as_errors_from("portal.services.demo.submissions"):
             demo = _seed_portal(tmp, url)
         yield demo
         with demo.app.app_context():
@@ -431,7 +433,7 @@ def _demo_user(demo: DemoPortal, username: str) -> Any:
 
 
 def _demo_submissions(session: Session) -> list[Submission]:
-    from portal.services.demo_submissions import DEMO_KEY_PREFIX
+    from portal.services.demo.submissions import DEMO_KEY_PREFIX
 
     return list(session.scalars(
         select(Submission)
@@ -466,19 +468,20 @@ def test_portal_submissions_cover_the_lifecycle(demo: DemoPortal, portal_db: Ses
 
 
 def test_the_demo_officer_sees_them_in_the_inbox(demo: DemoPortal, portal_db: Session) -> None:
-    from portal.services import submissions
+    from portal.services.intake import submissions
 
     officer = Actor.of(_demo_user(demo, "officer"))
     inbox = submissions.inbox(portal_db, officer, limit=1000)
     assert {s.audience for s in inbox} == set(Audience)
     assert {s.status for s in inbox} == set(SubmissionStatus)
     assert {"hours_worked", "no_show", "change_of_residence",
-            "explanation_of_absence_or_violation", "task_report"} <= {_form_key(s) for s in inbox}
+            "explanation_of_absence_or_violation", "task_report",
+            "volunteer_monthly_report"} <= {_form_key(s) for s in inbox}
     assert all(s.unit_id == officer.unit_id for s in inbox)
 
 
 def test_each_portal_login_lists_its_own(demo: DemoPortal, portal_db: Session) -> None:
-    from portal.services import submissions
+    from portal.services.intake import submissions
 
     for username, audience in (("client", Audience.CLIENT), ("employer", Audience.EMPLOYER),
                                ("volunteer", Audience.VOLUNTEER)):
@@ -492,7 +495,7 @@ def test_each_portal_login_lists_its_own(demo: DemoPortal, portal_db: Session) -
 
 
 def test_accepted_hours_are_confirmed_on_the_case(demo: DemoPortal, portal_db: Session) -> None:
-    from portal.services import case_file
+    from portal.services.casework import case_file
 
     accepted = [
         s for s in _demo_submissions(portal_db)
@@ -545,6 +548,23 @@ def test_accepted_intake_is_applied(demo: DemoPortal, portal_db: Session) -> Non
                if _form_key(s) == "explanation_of_absence_or_violation")
 
 
+def test_the_volunteers_monthly_report_is_stored_as_the_server_computed_it(
+    demo: DemoPortal, portal_db: Session
+) -> None:
+    # The form with the builder's wider features (issue 12), filed through the real service.
+    from portal.services.demo import submissions as demo_submissions
+
+    (report,) = [s for s in _demo_submissions(portal_db)
+                 if _form_key(s) == "volunteer_monthly_report"]
+    data = report.data
+    assert data["total_hours"] == sum(row["hours"] for row in data["activities"]) == 6
+    month = demo_submissions._MONTHS.index(data["period"]["month"]) + 1
+    assert data["report_reference"] == f"{data['period']['year']}-{month:02d}/{data['client']}"
+    assert Decimal(str(data["travel_expenses"])) == Decimal("6.80") and data["expenses_note"]
+    assert data["topics"] == ["darba meklēšana", "CV", "dienas režīms"]
+    assert report.case_id is not None and report.status is SubmissionStatus.IN_PROCESSING
+
+
 def test_partner_replies_are_queued_as_notices(demo: DemoPortal, portal_db: Session) -> None:
     answered = [s for s in _demo_submissions(portal_db)
                 if s.status is SubmissionStatus.ANSWERED and s.audience is not Audience.CLIENT]
@@ -556,7 +576,7 @@ def test_partner_replies_are_queued_as_notices(demo: DemoPortal, portal_db: Sess
 def test_seeding_portal_submissions_again_changes_nothing(
     demo: DemoPortal, portal_db: Session
 ) -> None:
-    from portal.services import demo_submissions
+    from portal.services.demo import submissions as demo_submissions
 
     before = [(s.id, s.status, s.data) for s in _demo_submissions(portal_db)]
     again = demo_submissions.seed_submissions(portal_db, demo.app.appbuilder.sm,
@@ -587,3 +607,43 @@ def test_portal_submissions_are_deterministic(
         from portal.tasks import init_celery
 
         init_celery(app)
+
+
+def test_evaluation_reports_and_mediation_in_depth(demo: DemoPortal, portal_db: Session) -> None:
+    """A report in each state (one submitted with a second version), an agreement whose
+    terms are partly fulfilled, partly not and partly overdue, and a session in a prison."""
+    from portal.models import (
+        AgreementFulfilment,
+        EvaluationReport,
+        EvaluationReportVersion,
+        Mediation,
+        MediationSession,
+        MediationTerm,
+        ReportStatus,
+        SessionPlace,
+        TermStatus,
+    )
+
+    states = Counter(portal_db.scalars(select(EvaluationReport.status)))
+    assert all(states[s] for s in ReportStatus), states
+    twice = portal_db.scalars(
+        select(EvaluationReport).where(EvaluationReport.version == 2,
+                                       EvaluationReport.status == ReportStatus.SUBMITTED)).all()
+    assert twice
+    numbers = [v.number for v in portal_db.scalars(
+        select(EvaluationReportVersion).where(EvaluationReportVersion.report_id == twice[0].id)
+        .order_by(EvaluationReportVersion.number))]
+    assert numbers == [1, 2]
+    assert all(r.reviewed_by_id for r in portal_db.scalars(
+        select(EvaluationReport).where(EvaluationReport.status == ReportStatus.REVIEWED)))
+
+    terms = portal_db.scalars(select(MediationTerm)).all()
+    assert {t.status for t in terms} == set(TermStatus)
+    today = dt.date.today()
+    assert any(t.status is TermStatus.PENDING and t.due_date < today for t in terms)
+    agreed = portal_db.get(Mediation, terms[0].mediation_id)
+    assert agreed.fulfilment is AgreementFulfilment.NOT_FULFILLED
+    assert all(t.due_date >= agreed.agreement_date for t in agreed.terms)
+    prisons = portal_db.scalars(select(MediationSession).where(
+        MediationSession.place_type == SessionPlace.PRISON)).all()
+    assert prisons and all(s.place for s in prisons)

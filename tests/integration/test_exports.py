@@ -8,8 +8,8 @@ import io
 from typing import Any
 
 from portal.models import Case, CaseFunction, CaseStatus, Client
-from portal.services import exports
 from portal.services.access import Actor, Role
+from portal.services.casework import exports
 
 
 def _rows(data: bytes) -> list[list[str]]:

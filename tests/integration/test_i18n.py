@@ -143,11 +143,11 @@ def test_saved_language_replaces_the_previous_users_choice(
     c = app.test_client()
     _login(c, latvian_user)
     c.get("/lang/lv")
-    c.get("/logout/")
+    c.post("/logout/")  # logging out is a POST (issue 7, defect 11)
     # Same browser: the next user switches to English and logs out.
     _login(c, english_user)
     c.get("/lang/en")
-    c.get("/logout/")
+    c.post("/logout/")  # logging out is a POST (issue 7, defect 11)
     assert (_preference(app, latvian_user), _preference(app, english_user)) == ("lv", "en")
     _login(c, latvian_user)
     assert "Darba saraksts" in c.get("/worklist/").get_data(as_text=True)

@@ -217,7 +217,7 @@ def test_login_errors_and_the_next_page(app: Flask, pdata: PortalData) -> None:
 
 
 def _new_account(db: Db, base: Any, username: str) -> tuple[int, str]:
-    from portal.services import invitations
+    from portal.services.partners import invitations
 
     with db.session() as s:
         manager = Actor.of(s.get(PlusUser, base.users[Role.UNIT_MANAGER]))
@@ -263,7 +263,7 @@ def test_invitation_sets_the_password_once(app: Flask, base: Any, db: Db, unique
 
 def test_expired_unknown_and_replaced_invitations(app: Flask, base: Any, db: Db,
                                                   unique: str) -> None:
-    from portal.services import invitations
+    from portal.services.partners import invitations
 
     user_id, token = _new_account(db, base, f"t_exp_{unique}")
     with db.session() as s:
@@ -291,8 +291,8 @@ def test_expired_unknown_and_replaced_invitations(app: Flask, base: Any, db: Db,
 
 
 def test_invitations_are_only_for_portal_users(db: Db, base: Any) -> None:
-    from portal.services import invitations
     from portal.services.errors import ValidationFailed
+    from portal.services.partners import invitations
 
     with db.session() as s:
         officer = s.get(PlusUser, base.users[Role.OFFICER])
@@ -438,10 +438,10 @@ def test_form_submits_without_javascript(app: Flask, pdata: PortalData,
     status = text(c.get(location))
     assert "Received" in status and "Jaunā iela 5, Rīga" in status and "17.05.2026" in status
     assert "Your information was received" in status
-    # The same key again (a double click): stored once, same answer.
+    # The same key again (a double click, so the same body): stored once, same answer.
     again = c.post("/portal/forms/change_of_residence", data={
         "plus.idempotency_key": key, "new_address": "Jaunā iela 5, Rīga",
-        "change_date": "2026-05-17", "declared": "yes",
+        "change_date": "2026-05-17", "declared": "yes", "phone": "+371 20000001",
     })
     assert again.status_code == 303 and again.headers["Location"] == location
     assert db.count(Submission) == before + 1
@@ -452,7 +452,7 @@ def test_form_submits_without_javascript(app: Flask, pdata: PortalData,
 
 def test_the_submitter_sees_status_and_reply(app: Flask, pdata: PortalData, base: Any,
                                              db: Db) -> None:
-    from portal.services import submissions
+    from portal.services.intake import submissions
 
     c = portal_login(app, P["client_p"])
     key = idempotency_key(text(c.get("/portal/forms/message_to_officer")))

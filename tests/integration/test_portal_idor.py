@@ -197,7 +197,7 @@ def _extra_forms(app: Flask) -> tuple[str, str]:
     """A retired and an unpublished client form, made once."""
     import json
 
-    from portal.services import forms
+    from portal.services.intake import forms
     from tests.integration.submission_data import FORMDEFS
 
     keys = ("t_portal_retired", "t_portal_unpublished")
@@ -220,7 +220,7 @@ def _extra_forms(app: Flask) -> tuple[str, str]:
 def test_forms_of_other_audiences_and_unavailable_forms_are_not_found(
     app: Flask, pdata: PortalData, clients: dict[str, FlaskClient]
 ) -> None:
-    from portal.services import forms
+    from portal.services.intake import forms
 
     retired, unpublished = _extra_forms(app)
     with session_of(app) as s:
@@ -251,7 +251,7 @@ def test_forms_of_other_audiences_and_unavailable_forms_are_not_found(
 
 def _linked_fields(app: Flask, audience: str) -> list[tuple[str, str, str | None]]:
     """(form key, component key, datagrid key or None) of every linked-client select."""
-    from portal.services import forms
+    from portal.services.intake import forms
 
     found = []
     with session_of(app) as s:
@@ -267,7 +267,7 @@ def _linked_fields(app: Flask, audience: str) -> list[tuple[str, str, str | None
 
 def _allowed_values(app: Flask, username: str) -> set[str]:
     from portal.models import PlusUser
-    from portal.services import portal_scope
+    from portal.services.partners import portal_scope
 
     with session_of(app) as s:
         user = s.scalars(select(PlusUser).where(PlusUser.username == username)).one()

@@ -16,8 +16,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from portal.models import Case, Client, Gender
-from portal.services import access, search
+from portal.services import access
 from portal.services.access import Role
+from portal.services.casework import search
 from tests.conftest import DATABASE_URL, need
 from tests.factories import BaseData, new_code
 
@@ -190,16 +191,66 @@ def test_search_screen_is_scoped(login_as: Callable[[str], FlaskClient], base, a
         code = db.session.get(Client, base.foreign.client).personal_code
         number = db.session.get(Case, base.foreign.case).number
     officer = login_as(Role.OFFICER)
-    foreign_link = f"/clientview/show/{base.foreign.client}"
+    # the closing quote matters: case 2 must not match a visible case 227
+    foreign_link = f'/clientview/show/{base.foreign.client}"'
     for query in ("kalnina", code, number):
         html = officer.get("/search/", query_string={"q": query}).get_data(as_text=True)
         assert foreign_link not in html, query
-        assert f"/caseview/show/{base.foreign.case}" not in html, query
+        assert f'/caseview/show/{base.foreign.case}"' not in html, query
     html = officer.get("/search/", query_string={"q": "berzins janis"}).get_data(as_text=True)
     assert f"/clientview/show/{base.own.client}" in html
     html = login_as("OfficerB").get("/search/", query_string={"q": "KALNIŅA"}).get_data(
         as_text=True)
     assert foreign_link in html
+
+
+# --- counting and paging ----------------------------------------------------------------------
+
+
+def _many(db_session: Any, base: BaseData, tag: str, n: int) -> None:
+    for i in range(n):
+        db_session.add(Client(given_name=f"{tag}", surname=f"Skaitāms{i:03d}",
+                              personal_code=new_code(), birth_date=dt.date(1990, 5, 17),
+                              gender=Gender.FEMALE, unit_id=base.unit_a))
+    db_session.commit()
+
+
+def test_the_search_counts_and_pages(db_session, base, tag):
+    _many(db_session, base, tag, 61)
+    officer = actor_of(base, Role.OFFICER)
+    first = search.search(db_session, tag, officer)
+    assert (first.total, first.pages, first.first, first.last) == (61, 2, 1, 50)
+    second = search.search(db_session, tag, officer, page=1)
+    assert (second.page, second.first, second.last, len(second.clients)) == (1, 51, 61, 11)
+    assert {c.id for c in first.clients}.isdisjoint({c.id for c in second.clients})
+    # A page past the end is the last page.
+    assert search.search(db_session, tag, officer, page=7).page == 1
+
+
+def test_the_count_stops_at_the_cap(db_session, base, tag, monkeypatch):
+    _many(db_session, base, tag, 12)
+    monkeypatch.setattr(search, "COUNT_CAP", 10)
+    result = search.search(db_session, tag, actor_of(base, Role.OFFICER), limit=4)
+    assert result.capped and result.total == 11
+    assert result.pages == 3  # of the counted ones
+
+
+def test_the_screen_says_how_many_and_pages_by_post(login_as, db_session, base, tag):
+    _many(db_session, base, tag, 55)
+    officer = login_as(Role.OFFICER)
+    html = officer.post("/search/", data={"q": tag}).get_data(as_text=True)
+    assert "Atrasti: 55; rādīti 1.–50." in html
+    assert "Lapa 1 no 2" in html and 'name="page" value="2"' in html
+    assert html.count("Skaitāms") == 50
+    # The pager posts the query again: the name never goes into a link.
+    assert f"q={tag}" not in html
+    html = officer.post("/search/", data={"q": tag, "page": "2"}).get_data(as_text=True)
+    assert "Atrasti: 55; rādīti 51.–55." in html and html.count("Skaitāms") == 5
+    assert "Iepriekšējā lapa" in html
+    one = officer.post("/search/", data={"q": f"{tag} skaitams054"}).get_data(as_text=True)
+    assert "Atrasti: 1." in one and "Lapa 1 no" not in one
+    for page in ("0", "-1", "x", "99999999"):
+        assert officer.post("/search/", data={"q": tag, "page": page}).status_code == 200
 
 
 # --- odd input -------------------------------------------------------------------------------
@@ -217,13 +268,16 @@ def test_odd_queries_never_fail(login_as):
     officer = login_as(Role.OFFICER)  # one login for all: logging in is the slow part
     for query in ODD_QUERIES:
         resp = officer.get("/search/", query_string={"q": query})
-        assert resp.status_code == 200, repr(query[:40])
+        # A NUL byte in any URL parameter is the friendly 400 page (portal.security.input_guard).
+        assert resp.status_code == (400 if "\x00" in query else 200), repr(query[:40])
         assert "<script>alert(1)</script>" not in resp.get_data(as_text=True)
 
 
 def test_undecodable_query_string_does_not_fail(login_as):
-    resp = login_as(Role.OFFICER).get("/search/?q=%ff%fe%00%e2%82")
+    resp = login_as(Role.OFFICER).get("/search/?q=%ff%fe%e2%82")
     assert resp.status_code == 200
+    # With a NUL byte, the friendly 400 page (portal.security.input_guard).
+    assert login_as(Role.OFFICER).get("/search/?q=%ff%fe%00%e2%82").status_code == 400
 
 
 def test_empty_query_searches_nothing(db_session, base):
@@ -283,11 +337,12 @@ def test_name_query_uses_the_trigram_index(pg, db_session, base, who):
         search.search(db_session, "berzins janis", actor_of(base, who))
     finally:
         event.remove(engine, "before_cursor_execute", capture)
-    assert len(statements) == 1
-    statement, parameters = statements[0]
-
+    # The count (up to the cap) and the page: both served by the index.
+    assert len(statements) == 2 and "count(" in statements[0][0]
     conn = db_session.connection()
     # The test database is small, so a sequential scan would win on cost alone.
     conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
-    assert "ix_client_name_trgm" in plan, plan
+    for statement, parameters in statements:
+        plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement,
+                                                                 parameters))
+        assert "ix_client_name_trgm" in plan, plan

@@ -34,9 +34,12 @@ from portal.models import (
     SubmissionStatus,
     WorkAssignment,
 )
-from portal.services import access, case_file, submissions, usage
+from portal.services import access
 from portal.services.access import Actor, Role
+from portal.services.casework import case_file
 from portal.services.errors import AccessDenied, IllegalTransition, NotFound, ValidationFailed
+from portal.services.intake import submissions
+from portal.services.partners import usage
 from tests.integration.submission_data import SubmissionData, submission_data
 
 PDF = b"%PDF-1.4\n%test\n" + b"0" * 200
@@ -64,6 +67,16 @@ def _user(session: Any, user_id: int) -> PlusUser:
 
 def _officer(session: Any, base: Any, key: str = Role.OFFICER) -> Actor:
     return Actor.of(session.get(PlusUser, base.users[key]))
+
+
+def _days_ago(n: int) -> str:
+    return (dt.date.today() - dt.timedelta(days=n)).isoformat()
+
+
+# Days of reported hours: past days within the test referrals (which started 40 days ago);
+# hours cannot be reported for a day to come or before the referral starts.
+DAY_3, DAY_4, DAY_5, DAY_6, DAY_7, DAY_8 = (_days_ago(n) for n in range(3, 9))
+DAY_9, DAY_10, DAY_11, DAY_12, DAY_13, DAY_14 = (_days_ago(n) for n in range(9, 15))
 
 
 def _hours_data(*rows: tuple[int, str, Any], schedule: str = "yes", **extra: Any) -> dict:
@@ -100,8 +113,8 @@ def _residence(**extra: Any) -> dict:
 
 def test_valid_hours_report_is_stored_clean_and_counted(ctx: Any, sd: SubmissionData,
                                                         base: Any) -> None:
-    data = _hours_data((sd.case_a.assignment, "2024-05-02T00:00:00+03:00", 4.5),
-                       (sd.case_a.assignment, "2024-05-03", 3))
+    data = _hours_data((sd.case_a.assignment, f"{DAY_3}T00:00:00+03:00", 4.5),
+                       (sd.case_a.assignment, DAY_4, 3))
     result = _submit(ctx, sd.employer_user_id, "hours_worked", data)
     assert result.status_code == 201, result.errors
     s = result.submission
@@ -109,8 +122,8 @@ def test_valid_hours_report_is_stored_clean_and_counted(ctx: Any, sd: Submission
     # Clean data only: the button is gone, dates are dates, numbers are numbers.
     assert s.data == {
         "hours": [
-            {"client": str(sd.case_a.assignment), "date": "2024-05-02", "hours": 4.5},
-            {"client": str(sd.case_a.assignment), "date": "2024-05-03", "hours": 3},
+            {"client": str(sd.case_a.assignment), "date": DAY_3, "hours": 4.5},
+            {"client": str(sd.case_a.assignment), "date": DAY_4, "hours": 3},
         ],
         "according_to_schedule": "yes",
     }
@@ -135,7 +148,7 @@ def test_client_submission_routes_to_the_active_case(ctx: Any, sd: SubmissionDat
 
 
 def test_foreign_unit_case_routes_to_its_unit(ctx: Any, sd: SubmissionData, base: Any) -> None:
-    data = _hours_data((sd.case_b.assignment, "2024-05-02", 2))
+    data = _hours_data((sd.case_b.assignment, DAY_3, 2))
     result = _submit(ctx, sd.employer_user_id, "hours_worked", data)
     assert result.status_code == 201, result.errors
     assert result.submission.unit_id == base.unit_b
@@ -158,16 +171,16 @@ def test_volunteer_reports_on_the_case_of_their_task(ctx: Any, sd: SubmissionDat
 
 def test_replayed_key_is_stored_once(ctx: Any, sd: SubmissionData) -> None:
     key = uuid.uuid4().hex
-    data = _hours_data((sd.case_a.assignment, "2024-05-02", 1))
+    data = _hours_data((sd.case_a.assignment, DAY_3, 1))
     first = _submit(ctx, sd.employer_user_id, "hours_worked", data, key=key)
     before = (_count(ctx), _count(ctx, EServiceUse))
     again = _submit(ctx, sd.employer_user_id, "hours_worked", data, key=key)
     changed = _submit(ctx, sd.employer_user_id, "hours_worked",
-                      _hours_data((sd.case_a.assignment, "2024-05-02", 9)), key=key)
-    assert (first.status_code, again.status_code, changed.status_code) == (201, 200, 200)
-    assert again.duplicate and changed.duplicate
-    assert again.submission.id == changed.submission.id == first.submission.id
-    assert changed.submission.data["hours"][0]["hours"] == 1
+                      _hours_data((sd.case_a.assignment, DAY_3, 9)), key=key)
+    # Another body under the same key is refused (issue 7, defect 13), not silently dropped.
+    assert (first.status_code, again.status_code, changed.status_code) == (201, 200, 409)
+    assert again.duplicate and again.submission.id == first.submission.id
+    assert changed.submission is None and "idempotency_key" in changed.errors
     assert (_count(ctx), _count(ctx, EServiceUse)) == before
     # The same key for another form is a client error, not a silent replay.
     other = _submit(ctx, sd.employer_user_id, "vacancy", {"title": "x", "places": 1}, key=key)
@@ -181,9 +194,11 @@ def test_replayed_key_is_stored_once(ctx: Any, sd: SubmissionData) -> None:
 def test_key_race_answers_with_the_stored_submission(ctx: Any, sd: SubmissionData,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     key = uuid.uuid4().hex
-    data = _hours_data((sd.case_a.assignment, "2024-05-02", 1))
+    data = _hours_data((sd.case_a.assignment, DAY_3, 1))
     first = _submit(ctx, sd.employer_user_id, "hours_worked", data, key=key)
-    real = submissions._by_key
+    from portal.services.intake import portal as intake_portal
+
+    real = intake_portal.by_key
     calls = {"n": 0}
 
     def late_lookup(session: Any, user_id: int, k: str) -> Any:
@@ -191,7 +206,7 @@ def test_key_race_answers_with_the_stored_submission(ctx: Any, sd: SubmissionDat
         calls["n"] += 1
         return None if calls["n"] == 1 else real(session, user_id, k)
 
-    monkeypatch.setattr(submissions, "_by_key", late_lookup)
+    monkeypatch.setattr(intake_portal, "by_key", late_lookup)
     before = _count(ctx)
     raced = _submit(ctx, sd.employer_user_id, "hours_worked", data, key=key)
     assert raced.status_code == 200 and raced.duplicate
@@ -219,9 +234,9 @@ def test_key_race_answers_with_the_stored_submission(ctx: Any, sd: SubmissionDat
 def test_bad_input_is_refused_and_nothing_is_stored(
     ctx: Any, sd: SubmissionData, form: str, who: str, data: Any, path: str
 ) -> None:
-    good = _hours_data((sd.case_a.assignment, "2024-05-02", 2))
+    good = _hours_data((sd.case_a.assignment, DAY_3, 2))
     variants = {
-        "TEXT_IN_NUMBER": _hours_data((sd.case_a.assignment, "2024-05-02", "četras")),
+        "TEXT_IN_NUMBER": _hours_data((sd.case_a.assignment, DAY_3, "četras")),
         "OUTSIDE_OPTIONS": dict(good, according_to_schedule="maybe"),
         "UNKNOWN_FIELD": dict(good, is_admin=True),
         "BAD_DATE": _hours_data((sd.case_a.assignment, "31.02.2024", 2)),
@@ -268,8 +283,8 @@ def test_who_may_submit(ctx: Any, sd: SubmissionData, base: Any) -> None:
                    {"subject": "a", "message": "b"}).status_code == 403
     # An assignment at another employer (the base employer's) is not the user's to report on.
     foreign = _submit(ctx, sd.employer_user_id, "hours_worked",
-                      _hours_data((sd.case_a.assignment, "2024-05-02", 1),
-                                  (base.own.assignment, "2024-05-02", 1)))
+                      _hours_data((sd.case_a.assignment, DAY_3, 1),
+                                  (base.own.assignment, DAY_3, 1)))
     assert foreign.status_code == 403
     assert list(foreign.errors) == ["hours[1].client"]
     assert _count(ctx) == before
@@ -395,14 +410,14 @@ def _confirmed(session: Any, case_id: int) -> Decimal:
 def test_accepting_an_hours_report_applies_it_in_one_transaction(
     ctx: Any, sd: SubmissionData, base: Any
 ) -> None:
-    data = _hours_data((sd.case_a.assignment, "2024-04-02", 4),
-                       (sd.case_a.assignment, "2024-04-03", 3.5))
+    data = _hours_data((sd.case_a.assignment, DAY_5, 4),
+                       (sd.case_a.assignment, DAY_6, 3.5))
     s = _submit(ctx, sd.employer_user_id, "hours_worked", data).submission
     officer = _officer(ctx, base)
     changes = submissions.proposed_changes(ctx, s)
     assert [(c.kind, c.entity, c.values["hours"], c.values["work_date"]) for c in changes] == [
-        ("create", "HoursLog", Decimal("4"), dt.date(2024, 4, 2)),
-        ("create", "HoursLog", Decimal("3.5"), dt.date(2024, 4, 3)),
+        ("create", "HoursLog", Decimal("4"), dt.date.fromisoformat(DAY_5)),
+        ("create", "HoursLog", Decimal("3.5"), dt.date.fromisoformat(DAY_6)),
     ]
     assert all(not c.problem for c in changes)
     before = _confirmed(ctx, sd.case_a.case)
@@ -414,7 +429,7 @@ def test_accepting_an_hours_report_applies_it_in_one_transaction(
     assert _confirmed(ctx, sd.case_a.case) == before + Decimal("7.5")
     rows = ctx.scalars(select(HoursLog).where(
         HoursLog.assignment_id == sd.case_a.assignment,
-        HoursLog.work_date.in_([dt.date(2024, 4, 2), dt.date(2024, 4, 3)]))).all()
+        HoursLog.work_date.in_([dt.date.fromisoformat(DAY_5), dt.date.fromisoformat(DAY_6)]))).all()
     assert len(rows) == 2
     assert all(r.reported_by is ReportedBy.EMPLOYER and r.confirmed
                and r.confirmed_by_id == officer.user_id for r in rows)
@@ -428,12 +443,14 @@ def test_accepting_an_hours_report_applies_it_in_one_transaction(
 def test_a_failure_during_accept_rolls_everything_back(
     ctx: Any, sd: SubmissionData, base: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = _hours_data((sd.case_a.assignment, "2024-03-02", 1),
-                       (sd.case_a.assignment, "2024-03-03", 2))
+    data = _hours_data((sd.case_a.assignment, DAY_7, 1),
+                       (sd.case_a.assignment, DAY_8, 2))
     s = _submit(ctx, sd.employer_user_id, "hours_worked", data).submission
     sid = s.id
     officer = _officer(ctx, base)
-    real_apply = submissions._apply
+    from portal.services import intake
+
+    real_apply = intake.apply_change
     calls = {"n": 0}
 
     def fail_second(*args: Any, **kwargs: Any) -> None:
@@ -442,7 +459,7 @@ def test_a_failure_during_accept_rolls_everything_back(
             raise RuntimeError("disk full")
         real_apply(*args, **kwargs)
 
-    monkeypatch.setattr(submissions, "_apply", fail_second)
+    monkeypatch.setattr(intake, "apply_change", fail_second)
     before = (_confirmed(ctx, sd.case_a.case), _count(ctx, HoursLog), _count(ctx, ChangeLog))
     with pytest.raises(RuntimeError):
         submissions.accept(ctx, sid, officer)
@@ -455,7 +472,7 @@ def test_a_failure_during_accept_rolls_everything_back(
 
 
 def test_a_refused_row_rolls_back_and_says_so(ctx: Any, sd: SubmissionData, base: Any) -> None:
-    data = _hours_data((sd.case_a.assignment, "2024-03-05", 1))
+    data = _hours_data((sd.case_a.assignment, DAY_9, 1))
     s = _submit(ctx, sd.employer_user_id, "hours_worked", data).submission
     # The assignment disappears between submitting and accepting.
     s.data = {**s.data, "hours": [{**s.data["hours"][0], "client": "999999"}]}
@@ -466,8 +483,8 @@ def test_a_refused_row_rolls_back_and_says_so(ctx: Any, sd: SubmissionData, base
     assert ctx.get(Submission, s.id).status is SubmissionStatus.RECEIVED
     # A value the database refuses (hours over 24 per day) after a good row: nothing stays.
     s.data = {**s.data, "hours": [
-        {"client": str(sd.case_a.assignment), "date": "2024-03-06", "hours": 5},
-        {"client": str(sd.case_a.assignment), "date": "2024-03-07", "hours": 30},
+        {"client": str(sd.case_a.assignment), "date": DAY_10, "hours": 5},
+        {"client": str(sd.case_a.assignment), "date": DAY_11, "hours": 30},
     ]}
     ctx.commit()
     before = (_count(ctx, HoursLog), _count(ctx, ChangeLog))
@@ -515,7 +532,7 @@ def test_accepting_a_schedule_agreement_updates_the_assignment(
 def test_only_an_officer_who_may_edit_the_case_accepts(ctx: Any, sd: SubmissionData,
                                                        base: Any) -> None:
     s = _submit(ctx, sd.employer_user_id, "hours_worked",
-                _hours_data((sd.case_a.assignment, "2024-02-01", 1))).submission
+                _hours_data((sd.case_a.assignment, DAY_12, 1))).submission
     # Officer2 works in the unit (sees the inbox) but the case is not theirs.
     colleague = _officer(ctx, base, "Officer2")
     assert submissions.get_for_officer(ctx, s.id, colleague).id == s.id
@@ -592,9 +609,9 @@ def test_an_employer_reply_is_queued_for_the_submitting_account(
 
 def test_the_inbox_is_unit_scoped(ctx: Any, sd: SubmissionData, base: Any) -> None:
     in_a = _submit(ctx, sd.employer_user_id, "hours_worked",
-                   _hours_data((sd.case_a.assignment, "2024-01-02", 1))).submission
+                   _hours_data((sd.case_a.assignment, DAY_13, 1))).submission
     in_b = _submit(ctx, sd.employer_user_id, "hours_worked",
-                   _hours_data((sd.case_b.assignment, "2024-01-02", 1))).submission
+                   _hours_data((sd.case_b.assignment, DAY_13, 1))).submission
     officer_a, officer_b = _officer(ctx, base), _officer(ctx, base, "OfficerB")
     admin = _officer(ctx, base, Role.ADMIN)
     ids_a = {s.id for s in submissions.inbox(ctx, officer_a, limit=10_000)}
@@ -627,9 +644,9 @@ def test_inbox_screens(app: Flask, sd: SubmissionData, base: Any,
 
     with app.test_request_context():
         s_a = _submit(db.session, sd.employer_user_id, "hours_worked",
-                      _hours_data((sd.case_a.assignment, "2024-01-05", 2))).submission.id
+                      _hours_data((sd.case_a.assignment, DAY_14, 2))).submission.id
         s_b = _submit(db.session, sd.employer_user_id, "hours_worked",
-                      _hours_data((sd.case_b.assignment, "2024-01-05", 2))).submission.id
+                      _hours_data((sd.case_b.assignment, DAY_14, 2))).submission.id
         db.session.remove()
     officer = login_as(Role.OFFICER)
     listing = officer.get("/inbox/?status=received&form=hours_worked")
@@ -642,6 +659,11 @@ def test_inbox_screens(app: Flask, sd: SubmissionData, base: Any,
     assert detail.status_code == 200
     page = detail.get_data(as_text=True)
     assert 'id="proposed-changes"' in page and 'id="current-data"' in page
+    with app.app_context():
+        # Opening only reads; taking it into processing is the officer's explicit step.
+        assert db.session.get(Submission, s_a).status is SubmissionStatus.RECEIVED
+        db.session.remove()
+    assert officer.post(f"/inbox/{s_a}/take").status_code == 302
     with app.app_context():
         assert db.session.get(Submission, s_a).status is SubmissionStatus.IN_PROCESSING
         db.session.remove()
@@ -724,6 +746,10 @@ def test_usage_screens(app: Flask, login_as: Callable[[str], Any], sd: Submissio
         assert c.get("/usage/").status_code == 200, role
         csv_resp = c.get("/usage/csv")
         assert csv_resp.status_code == 200 and csv_resp.mimetype == "text/csv"
-        assert "info_to_vpd,client" in csv_resp.get_data(as_text=True)
+        body = csv_resp.get_data(as_text=True)
+        # Written as the screen shows them, in Latvian: never the codes.
+        assert "info_to_vpd" not in body and ",client," not in body
+        with app.test_request_context():
+            assert f"{EService.INFO_TO_VPD},{Audience.CLIENT}" in body
     for role in (Role.OFFICER, Role.EMPLOYER, Role.CLIENT):
         assert login_as(role).get("/usage/").status_code in (302, 403), role

@@ -19,9 +19,10 @@ from flask import Flask
 from portal import jobs
 from portal.extensions import celery_app
 from portal.models import Case, TerritorialUnit
-from portal.services import access, worklist
+from portal.services import access
 from portal.services.access import Role
-from portal.services.rules import today
+from portal.services.casework import worklist
+from portal.services.casework.rules import today
 from portal.tasks import celery_settings
 from tests.conftest import REDIS_URL, need
 from tests.factories import BaseData
@@ -33,7 +34,7 @@ UNIT_COLUMN = 5  # the territorial unit column of exports.cases_csv
 def read_export(app: Flask, key: str) -> list[list[str]]:
     """The rows (without the header) of an export stored under ``key``."""
     with app.app_context():
-        from portal.services import documents
+        from portal.services.casework import documents
 
         data = documents.path_of(key).read_bytes()
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]

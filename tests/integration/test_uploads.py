@@ -26,8 +26,8 @@ from werkzeug.datastructures import FileStorage
 from portal import jobs
 from portal.models import EServiceUse, PendingUpload, PlusUser, Submission, SubmissionAttachment
 from portal.models.base import utcnow
-from portal.services import submissions, uploads
 from portal.services.access import Role
+from portal.services.intake import submissions, uploads
 from tests.conftest import base_config
 from tests.factories import PASSWORD
 from tests.integration.submission_data import SubmissionData, submission_data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.models import CaseStatus, ClosureReason
-from portal.services import cases
+from portal.services.casework import cases
 from portal.services.errors import IllegalTransition, ValidationFailed
 
 ALLOWED = {

@@ -22,6 +22,7 @@ def test_production_accepts_safe_settings():
     config.check_production({
         "PLUS_ENV": "production", "SECRET_KEY": "a-real-secret-from-the-environment",
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/plus", "DEBUG": False,
+        "SESSION_COOKIE_SECURE": True,
     })
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.services import personal_code as pc
+from portal.services.casework import personal_code as pc
 
 TODAY = dt.date(2025, 6, 15)
 # A widely published valid example: born 16.11.1975.

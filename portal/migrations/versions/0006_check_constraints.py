@@ -1,7 +1,7 @@
 """CHECK constraints for rules the services enforce; every decision type VPD starts work on
 
 The database now refuses, whoever writes, the cross-field states the application rules
-already refuse (``portal.services.rules``, ``portal.services.cases`` and the screens'
+already refuse (``portal.services.casework.rules``, ``portal.services.casework.cases`` and the screens'
 validators). Each constraint is no stricter than the rule it repeats:
 
 * an end date not before its start date (``rules.date_order``): case, work assignment,

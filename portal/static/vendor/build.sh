@@ -14,6 +14,8 @@
 #                its CDN, in the CDN's layout: ace (code editor of the builder's settings),
 #                flatpickr (date picker) and moment-timezone's zone data (date display). Pages point Formio.cdn at this folder, so a
 #                library not here fails locally instead of being fetched from the internet.
+#   chartjs/     Chart.js (UMD build) and its licence: the indicator dashboard draws its
+#                charts in the browser from JSON.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -27,7 +29,7 @@ else
   npm install --no-audit --no-fund --ignore-scripts
 fi
 
-rm -rf "$out/formio" "$out/bootstrap" "$out/formio-cdn"
+rm -rf "$out/formio" "$out/bootstrap" "$out/formio-cdn" "$out/chartjs"
 mkdir -p "$out/formio/fonts" "$out/bootstrap" \
   "$out/formio-cdn/ace" "$out/formio-cdn/flatpickr-formio/l10n" \
   "$out/formio-cdn/moment-timezone/data/packed"
@@ -46,6 +48,11 @@ cp "$nm/@formio/bootstrap/LICENSE" "$out/formio/LICENSE-formio-bootstrap.txt"
 # Bootstrap 5 CSS
 cp "$nm/bootstrap/dist/css/bootstrap.min.css" "$out/bootstrap/"
 cp "$nm/bootstrap/LICENSE" "$out/bootstrap/LICENSE.txt"
+
+# Chart.js
+mkdir -p "$out/chartjs"
+cp "$nm/chart.js/dist/chart.umd.min.js" "$out/chartjs/"
+cp "$nm/chart.js/LICENSE.md" "$out/chartjs/LICENSE.md"
 
 # Run-time libraries, in the layout Formio.cdn expects (<base>/<lib>/<file>).
 ace="$nm/ace-builds/src-min-noconflict"
@@ -75,7 +82,7 @@ cp "$mtz/LICENSE" "$out/formio-cdn/moment-timezone/LICENSE.txt"
 {
   echo "Built by portal/static/vendor/build.sh from npm (versions from package-lock.json):"
   for pkg in @formio/js @formio/bootstrap bootstrap bootstrap-icons ace-builds flatpickr \
-      moment-timezone; do
+      moment-timezone chart.js; do
     printf '  %s %s\n' "$pkg" "$(node -p "require('$nm/$pkg/package.json').version")"
   done
 } > "$out/VERSIONS.txt"
