@@ -18,6 +18,7 @@ from portal.models import (
     CaseFunction,
     CaseStatus,
     Client,
+    ClosureReason,
     Gender,
     HoursLog,
     Meeting,
@@ -161,6 +162,24 @@ def test_the_case_page_offers_the_records_of_its_function(
     # A colleague sees the case but is offered nothing to add.
     colleague = login_as("Officer2").get(f"/caseview/show/{base.own.case}").get_data(True)
     assert 'id="case-add"' not in colleague
+
+
+def test_a_closed_case_offers_only_documents(
+    app: Flask, base: BaseData, login_as: Any, unique: str
+) -> None:
+    case_id = _supervision_case(app, base, unique)
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        case.status = CaseStatus.CLOSED
+        case.closure_reason = ClosureReason.COMPLETED
+        case.end_date = dt.date.today()
+        db.session.commit()
+    page = login_as(Role.OFFICER).get(f"/caseview/show/{case_id}").get_data(as_text=True)
+    assert 'data-kind="document"' in page
+    for kind in ("meeting", "obligation", "violation", "assessment"):
+        assert f'data-kind="{kind}"' not in page
+    assert "The case is closed: only documents can be added." in page or \
+        "Lieta ir slēgta: var pievienot tikai dokumentus." in page
 
 
 def test_history_in_words(app: Flask, base: BaseData, login_as: Any, unique: str) -> None:

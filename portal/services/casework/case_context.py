@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import Case, Client, FormVersion, Process, Submission, WorkAssignment
+from portal.models import Case, CaseStatus, Client, FormVersion, Process, Submission, WorkAssignment
 from portal.services import access
 from portal.services.errors import AccessDenied, NotFound
 
@@ -70,10 +70,16 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
 
 
 def kinds_for(case: Case, *, has_assignment: bool) -> list[RecordKind]:
-    """The kinds of record the case's function takes; work records once it has an assignment."""
+    """The kinds of record the case's function takes; work records once it has an assignment.
+
+    A closed case takes only documents: the court's or the archive's paper still arrives
+    after closing, while a meeting, hours or a violation after the end would be a mistake.
+    """
+    closed = case.status == CaseStatus.CLOSED
     return [
         k for k in RECORD_KINDS
         if case.process in k.processes and (has_assignment or not k.needs_assignment)
+        and (not closed or k.key == "document")
     ]
 
 
