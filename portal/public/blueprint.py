@@ -141,9 +141,11 @@ def saml_acs() -> Any:
         status = 404 if isinstance(exc, invitations.InvitationInvalid) else (
             400 if isinstance(exc, saml.LoginRefused) else 403)
         return _national_refusal(exc, status)
+    person = f"{identity.first_name} {identity.last_name}".strip()
     if len(users) == 1:
-        return _national_login(users[0], pending.next_url)
-    session[_CHOICE_KEY] = {"ids": [u.id for u in users], "next": pending.next_url}
+        return _national_login(users[0], pending.next_url, person)
+    session[_CHOICE_KEY] = {"ids": [u.id for u in users], "next": pending.next_url,
+                            "person": person}
     return redirect(url_for("portal.saml_choose"), 303)
 
 
@@ -162,7 +164,7 @@ def saml_choose() -> Any:
         if not national_login.may_act_as(db.session, user):
             abort(403)  # disabled, or the case closed, since the login
         session.pop(_CHOICE_KEY, None)
-        return _national_login(user, choice.get("next") or "")
+        return _national_login(user, choice.get("next") or "", choice.get("person") or "")
     users = [u for u in (db.session.get(PlusUser, i) for i in ids) if u is not None]
     return render_template("portal/national_choose.html", accounts=users,
                            roles={u.id: invitations.portal_role(u) for u in users})
@@ -178,10 +180,16 @@ def saml_metadata() -> Any:
     return current_app.response_class(xml, mimetype="application/samlmetadata+xml")
 
 
-def _national_login(user: PlusUser, next_url: str) -> Any:
+#: session key: the name of the person who logged in through the national login, shown beside
+#: the organisation they act for (a representative's account is the organisation's)
+PERSON_KEY = "plus.national_login.person"
+
+
+def _national_login(user: PlusUser, next_url: str, person: str = "") -> Any:
     # As the password login: flask_login.login_user, so every login hook applies alike.
     logout_user()
     login_user(user, remember=False)
+    session[PERSON_KEY] = person[:130]
     security_manager.update_user_auth_stat(user, True)
     return redirect(pages.safe_next(next_url, url_for("portal.home")), 303)
 

@@ -53,6 +53,7 @@ def end_session(user: Any | None) -> None:
         db.session.commit()
     logout_user()
     session.pop(SESSION_KEY, None)
+    session.pop("plus.national_login.person", None)
 
 
 def install(app: Flask) -> None:

@@ -168,6 +168,12 @@ def test_a_representative_redeems_the_invitation_and_then_logs_in_as_a_person(
     c2 = app.test_client()
     assert _good(idp_server, c2, person).status_code == 303
     assert c2.get("/portal/clients").status_code == 200
+    # The header names the person and the organisation they act for.
+    header = c2.get("/portal/").get_data(as_text=True)
+    assert f"{person.given_name} {person.surname}" in header
+    with app.app_context():
+        org_account = db.session.get(PlusUser, account)
+        assert f"{org_account.first_name} {org_account.last_name}".strip() in header
     # The used invitation cannot be redeemed again (by anyone).
     c3 = app.test_client()
     assert c3.post("/portal/saml/login", data={"invite": token}).status_code == 404
