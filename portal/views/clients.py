@@ -20,6 +20,7 @@ from portal.views.base import PlusInterface, ScopedModelView
 from portal.views.fields import (
     YesNoField,
     birth_date_validator,
+    children_in_care_validator,
     dependants_validator,
     document_number_validator,
     document_type_validator,
@@ -143,11 +144,11 @@ class ClientView(ScopedModelView):
                                      validators=[birth_date_validator]),
     }
     add_form_extra_fields.update({
-        name: YesNoField(CLIENT_LABELS[name], description=description)
-        for name, description in (
+        name: YesNoField(CLIENT_LABELS[name], description=description, validators=validators)
+        for name, description, validators in (
             ("minor_children_in_care", _l("Decides whether the orphans' court is told when "
-                                          "supervision starts.")),
-            ("employed", ""),
+                                          "supervision starts."), [children_in_care_validator]),
+            ("employed", "", []),
         )
     })
     edit_form_extra_fields = dict(add_form_extra_fields)

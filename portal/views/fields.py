@@ -260,6 +260,14 @@ def _document_type(doc_type: Any, number: Any, until: Any) -> None:
     personal_data.document_complete(doc_type, number, until)
 
 
+def _children_in_care(in_care: Any, count: Any) -> None:
+    try:
+        number = personal_data.dependants(count)
+    except DomainError:
+        return  # reported beside the number of dependants
+    personal_data.children_in_care(in_care, number)
+
+
 _NORMALISERS = {_personal_code, _hours, _case_number, _time, _document_number}
 
 personal_code_validator = rule(_personal_code)
@@ -276,6 +284,7 @@ document_number_validator = rule(_document_number)
 document_type_validator = rule(_document_type, "id_document_number", "id_document_valid_until")
 valid_until_validator = rule(personal_data.valid_until)
 dependants_validator = rule(personal_data.dependants)
+children_in_care_validator = rule(_children_in_care, "dependants")
 
 
 class YesNoField(SelectField):

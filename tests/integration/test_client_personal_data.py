@@ -120,6 +120,9 @@ BAD = [
      "A document is not valid that long: check the year.", {}),
     ("minor_children_in_care", {"minor_children_in_care": "maybe"},
      "Choose one of the listed values.", {}),
+    ("minor_children_in_care", {"minor_children_in_care": "yes", "dependants": "0"},
+     "Children in the client's care are dependants: the number of dependants cannot be 0.",
+     {}),
 ]
 
 
@@ -184,6 +187,7 @@ def test_the_api_reads_and_writes_the_personal_data(app: Flask, login_as: Any) -
     ({"dependants": 21}, "dependants"),
     ({"dependants": -2}, "dependants"),
     ({"id_document_type": None}, "id_document_type"),
+    ({"dependants": 0, "minor_children_in_care": True}, "minor_children_in_care"),
 ])
 def test_the_api_refuses_bad_input_with_422(app: Flask, login_as: Any, over: dict[str, Any],
                                             field: str) -> None:

@@ -81,6 +81,16 @@ def document_complete(doc_type: Any, number: str | None, until: dt.date | None,
         raise ValidationFailed(_l("Choose the type of the document."), field)
 
 
+def children_in_care(in_care: bool | None, dependant_count: int | None,
+                     field: str = "minor_children_in_care") -> None:
+    """Minor children in the client's care are dependants: "yes" with 0 dependants is a
+    contradiction (it decides whether the orphans' court is told), so one of them is wrong."""
+    if in_care is True and dependant_count == 0:
+        raise ValidationFailed(
+            _l("Children in the client's care are dependants: the number of dependants "
+               "cannot be 0."), field)
+
+
 def check(client: Any) -> None:
     """Apply the form's rules to a client about to be stored (the API's path); normalises
     the document number in place.
@@ -90,5 +100,6 @@ def check(client: Any) -> None:
     client.id_document_number = document_number(client.id_document_number)
     valid_until(client.id_document_valid_until)
     client.dependants = dependants(client.dependants)
+    children_in_care(client.minor_children_in_care, client.dependants)
     document_complete(client.id_document_type, client.id_document_number,
                       client.id_document_valid_until)
