@@ -201,17 +201,21 @@ class SupervisionPlanStepsView(BaseView):
         errors: dict[str, list[str]] = {}
         values = {g.id: (stored[g.id].progress.value if g.id in stored else "",
                          stored[g.id].note or "" if g.id in stored else "") for g in due}
+        done_now = {a.id: a.done for g in due for a in g.activities}
         if request.method == "POST":
             if not FlaskForm().validate():
                 abort(400)
             answers = []
+            ticked = {int(v) for v in request.form.getlist("activity_done") if v.isdigit()}
+            for a in (a for g in due for a in g.activities):
+                done_now[a.id] = a.id in ticked
             for g in due:
                 raw = request.form.get(f"progress_{g.id}", "")
                 note = request.form.get(f"note_{g.id}", "")
                 values[g.id] = (raw, note)
                 answers.append(plans.Answer(g.id, _member(GoalProgress, raw), note))
             try:
-                plans.record_progress(db.session, meeting, answers)
+                plans.record_progress(db.session, meeting, answers, done_activities=ticked)
                 db.session.commit()
             except ValidationFailed as exc:
                 db.session.rollback()
@@ -228,7 +232,8 @@ class SupervisionPlanStepsView(BaseView):
             db.session.commit()
         return self.render_template(
             "supervision/plan_progress.html", case=case, meeting=meeting, due=due,
-            values=values, errors=errors, choices=list(enum_choices(GoalProgress)))
+            values=values, done_now=done_now, errors=errors,
+            choices=list(enum_choices(GoalProgress)))
 
     @expose("/case/<int:case_id>/start", methods=["GET", "POST"])
     @has_access

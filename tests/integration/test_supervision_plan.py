@@ -246,6 +246,48 @@ def test_progress_is_recorded_per_goal_at_a_held_meeting(
     assert "Not being fulfilled" in case_page and "Nav sazinājies ar kreditoriem" in case_page
 
 
+def test_activities_are_ticked_done_at_the_meeting(app: Flask, base: Any,
+                                                   login_as: Any) -> None:
+    case_id = _case(app, base)
+    plan_id = _plan(app, case_id)
+    _assess(app, case_id, {NeedArea.ALCOHOL})
+    with app.app_context():
+        goal = plan.add_goal(db.session, db.session.get(SupervisionPlan, plan_id),
+                             NeedArea.ALCOHOL, "Atturēties no alkohola",
+                             ["Apmeklēt speciālistu", "Piedalīties programmā"])
+        held = Meeting(case_id=case_id, held=True,
+                       scheduled_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=2))
+        db.session.add(held)
+        db.session.commit()
+        goal_id, held_id = goal.id, held.id
+        first, second = (a.id for a in goal.activities)
+        db.session.remove()
+    officer = login_as(Role.OFFICER)
+    url = f"/supervision-plan/meeting/{held_id}/progress"
+    page = officer.get(url).get_data(as_text=True)
+    assert f'name="activity_done" value="{first}"' in page and "Apmeklēt speciālistu" in page
+
+    def done() -> dict[int, bool]:
+        with app.app_context():
+            rows = db.session.scalars(select(PlanActivity).where(
+                PlanActivity.goal_id == goal_id)).all()
+            result = {a.id: a.done for a in rows}
+            db.session.remove()
+            return result
+
+    # A refused answer changes no activity either.
+    resp = officer.post(url, data={"activity_done": str(first)})
+    assert resp.status_code == 200 and done() == {first: False, second: False}
+    assert f'value="{first}" checked' in resp.get_data(as_text=True)  # kept as ticked
+    resp = officer.post(url, data={f"progress_{goal_id}": "on_track",
+                                   "activity_done": str(first)})
+    assert resp.status_code == 302 and done() == {first: True, second: False}
+    # Unticked again at a later look: not done.
+    resp = officer.post(url, data={f"progress_{goal_id}": "on_track",
+                                   "activity_done": str(second)})
+    assert resp.status_code == 302 and done() == {first: False, second: True}
+
+
 def test_a_plan_review_due_is_on_the_worklist(app: Flask, base: Any, login_as: Any) -> None:
     case_id = _case(app, base)
     _plan(app, case_id, review=TODAY + dt.timedelta(days=3))

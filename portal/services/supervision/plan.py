@@ -163,12 +163,14 @@ class Answer:
     note: str | None = None
 
 
-def record_progress(session: Session, meeting: Meeting,
-                    answers: list[Answer]) -> list[MeetingGoalProgress]:
+def record_progress(session: Session, meeting: Meeting, answers: list[Answer],
+                    done_activities: set[int] | None = None) -> list[MeetingGoalProgress]:
     """Store the progress with each goal of the plan at a held meeting (caller commits).
 
     Every goal of the plan in force on the meeting's day needs an answer; an answer given
-    again replaces the earlier one.
+    again replaces the earlier one. With ``done_activities`` (the ids of the activities the
+    officer ticked), each activity of those goals is marked done or not done as ticked:
+    the meeting is where the officer and the client go through the plan.
 
     :raises ValidationFailed: for a meeting not held (``meeting``), a goal without an answer
         (``progress_<id>``), one not of the plan in force that day, or a note too long
@@ -204,6 +206,12 @@ def record_progress(session: Session, meeting: Meeting,
         row.progress = answer.progress  # type: ignore[assignment]
         row.note = (answer.note or "").strip() or None
         stored.append(row)
+    if done_activities is not None:
+        for goal in due.values():
+            for activity in goal.activities:
+                ticked = activity.id in done_activities
+                if activity.done != ticked:
+                    activity.done = ticked
     session.flush()
     return stored
 
