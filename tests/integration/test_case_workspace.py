@@ -178,6 +178,7 @@ def test_a_closed_case_offers_only_documents(
     assert 'data-kind="document"' in page
     for kind in ("meeting", "obligation", "violation", "assessment"):
         assert f'data-kind="{kind}"' not in page
+    assert 'id="assess-link"' not in page and 'id="close-supervision-link"' not in page
     assert "The case is closed: only documents can be added." in page or \
         "Lieta ir slēgta: var pievienot tikai dokumentus." in page
 
