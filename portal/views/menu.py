@@ -28,6 +28,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from portal.views import frame
+
 #: a user with at most this many entries sees them as direct links, without headings
 FLAT_LIMIT = 6
 
@@ -235,3 +237,4 @@ def register(appbuilder: AppBuilder) -> None:
 
     current_app.jinja_env.globals["plus_menu"] = plus_menu
     current_app.jinja_env.globals["plus_menu_html"] = plus_menu_html
+    frame.install(current_app, appbuilder.app_theme)
