@@ -115,6 +115,9 @@ BAD = [
      "The document number may hold only Latin letters and digits.", {}),
     ("dependants", {"dependants": "21"}, "Enter a whole number from 0 to %(n)s.", {"n": 20}),
     ("dependants", {"dependants": "-1"}, "Enter a whole number from 0 to %(n)s.", {"n": 20}),
+    # Found by the fuzzer: a whole number too long for a float was a 500.
+    ("dependants", {"dependants": "2" + "0" * 400}, "Enter a whole number from 0 to %(n)s.",
+     {"n": 20}),
     ("id_document_type", {"id_document_type": ""}, "Choose the type of the document.", {}),
     ("id_document_valid_until", {"id_document_valid_until": "2099-01-01"},
      "A document is not valid that long: check the year.", {}),

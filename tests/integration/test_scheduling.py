@@ -6,6 +6,7 @@ adjacent times pass, and an edited meeting never clashes with itself."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -50,10 +51,14 @@ def _keep_languages(app: Flask) -> Iterator[None]:
         db.session.remove()
 
 
+# A random start per run (a database kept between runs holds earlier runs' meetings), then a
+# day of its own per test: random days alone collided now and then (the birthday paradox).
+_DAYS = itertools.count(uuid.uuid4().int % 4000)
+
+
 def _when() -> dt.datetime:
     """A time of its own per test, far from every other test's meetings."""
-    day = uuid.uuid4().int % 4000
-    return dt.datetime(2031, 1, 6, 8, 0, tzinfo=UTC) + dt.timedelta(days=day)
+    return dt.datetime(2031, 1, 6, 8, 0, tzinfo=UTC) + dt.timedelta(days=next(_DAYS))
 
 
 def _span(start: dt.datetime, minutes: int = 60) -> dict[str, str]:

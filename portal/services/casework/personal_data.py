@@ -66,7 +66,7 @@ def dependants(value: Any, field: str = "dependants") -> int | None:
     try:
         number = int(value)
         whole = not isinstance(value, bool) and float(value) == number
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # a number too long for a float
         whole = False
     if not whole or not 0 <= number <= MAX_DEPENDANTS:
         raise ValidationFailed(
