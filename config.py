@@ -273,6 +273,10 @@ CELERY: dict[str, object] = {
     "broker_connection_timeout": BROKER_TIMEOUT,
     "broker_transport_options": {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # Look for messages of a killed worker every 10 s: kombu 5.7 scans only every 10th
+        # sweep by default (100 s), which would add up to 100 s to a redelivery.
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
         "socket_connect_timeout": BROKER_TIMEOUT,
         "socket_timeout": BROKER_TIMEOUT * 2,
         "max_retries": 0,
