@@ -20,7 +20,6 @@ from portal.extensions import db
 from portal.labels import enum_choices, enum_label
 from portal.models import (
     GoalProgress,
-    Meeting,
     MeetingGoalProgress,
     NeedArea,
     PlanActivity,
@@ -36,7 +35,12 @@ from portal.services.supervision import plan as plans
 from portal.services.supervision import start as starts
 from portal.views.base import PlusInterface, ScopedModelView
 from portal.views.localfields import LocalDateField
-from portal.views.supervision_steps import _editable_case, _field_errors, _member
+from portal.views.supervision_steps import (
+    _editable_case,
+    _field_errors,
+    _meeting_to_record,
+    _member,
+)
 
 LABELS = {
     "plan": _l("Supervision plan"),
@@ -190,12 +194,7 @@ class SupervisionPlanStepsView(BaseView):
     def progress(self, meeting_id: int) -> Any:
         """Progress with each goal of the plan in force on the meeting's day."""
         actor = access.current_actor()
-        meeting = db.session.scalars(
-            select(Meeting).where(Meeting.id == meeting_id,
-                                  access.condition(Meeting, actor))).first()
-        if meeting is None:
-            abort(404)
-        case = _editable_case(meeting.case_id)
+        meeting, case = _meeting_to_record(meeting_id)
         due = plans.goals_at(db.session, meeting)
         stored = {p.goal_id: p for p in meeting.progress}
         errors: dict[str, list[str]] = {}

@@ -225,6 +225,16 @@ def _editable_case(case_id: int) -> Case:
     return case
 
 
+def _meeting_to_record(meeting_id: int) -> tuple[Meeting, Case]:
+    """A meeting the user sees (else 404) and its case, if they may add to it (else 403)."""
+    meeting = db.session.scalars(
+        select(Meeting).where(Meeting.id == meeting_id,
+                              access.condition(Meeting, access.current_actor()))).first()
+    if meeting is None:
+        abort(404)
+    return meeting, _editable_case(meeting.case_id)
+
+
 def _field_errors(exc: ValidationFailed) -> dict[str, list[str]]:
     return {exc.field or "": [str(exc.message)]}
 
@@ -240,12 +250,7 @@ class SupervisionStepsView(BaseView):
     def compliance(self, meeting_id: int) -> Any:
         """Compliance with each obligation in force on the meeting's day."""
         actor = access.current_actor()
-        meeting = db.session.scalars(
-            select(Meeting).where(Meeting.id == meeting_id,
-                                  access.condition(Meeting, actor))).first()
-        if meeting is None:
-            abort(404)
-        case = _editable_case(meeting.case_id)
+        meeting, case = _meeting_to_record(meeting_id)
         due = obligations.due_at(db.session, meeting)
         stored = {c.obligation_id: c for c in meeting.checks}
         errors: dict[str, list[str]] = {}
