@@ -21,13 +21,13 @@ from portal.formsengine.i18n import (
     renderer_i18n,
     translate,
 )
+from portal.formsengine.intake_check import check_mapping
 from portal.formsengine.schema import (
     DefinitionError,
     Field,
     FormDefinition,
     Option,
     PlusMeta,
-    check_mapping,
     fill_options,
     load_definition,
     sanitize_html,

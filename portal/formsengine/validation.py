@@ -45,6 +45,7 @@ from portal.formsengine.schema import (
     JsonCondition,
     LegacyCondition,
     Ref,
+    scope_fields,
 )
 
 __all__ = [
@@ -151,7 +152,7 @@ def unique_values(defn: FormDefinition, clean: Mapping[str, Any]) -> list[tuple[
     check these (against the stored submissions of the same form version).
     """
     found: list[tuple[Field, str]] = []
-    for f in _scope_fields(defn.fields):
+    for f in scope_fields(defn.fields):
         if not f.unique or not _present(clean.get(f.key), False):
             continue
         value = clean[f.key]
@@ -225,7 +226,7 @@ class _Validator:
         recalculates on every change. Rows and containers are copied first: the caller's
         data is never changed.
         """
-        nested = [f for f in _scope_fields(self.defn.fields) if f.kind in ("grid", "container")]
+        nested = [f for f in scope_fields(self.defn.fields) if f.kind in ("grid", "container")]
         for f in nested:
             value = work.get(f.key)
             if f.kind == "container" and isinstance(value, dict):
@@ -258,7 +259,7 @@ class _Validator:
         hidden_now: set[int] = set()
         self._mark(fields, scope, row, hidden_now, False, False, True, clear=False)
         changed = False
-        for f in _scope_fields(fields):
+        for f in scope_fields(fields):
             if f.calculate is None or id(f) in hidden_now:
                 continue
             result = logic.evaluate(f.calculate, self.top, row, scope.get(f.key))
@@ -762,14 +763,6 @@ def _empty_value(f: Field) -> Any:
     if f.type in ("file", "datagrid", "editgrid"):
         return []
     return None
-
-
-def _scope_fields(fields: tuple[Field, ...]) -> Iterable[Field]:
-    """The components of one data scope: into layout, not into rows or containers."""
-    for f in fields:
-        yield f
-        if f.kind == "layout":
-            yield from _scope_fields(f.children)
 
 
 def _cents(exact: Decimal, places: int | None) -> Decimal:
