@@ -50,6 +50,7 @@ class _BookingApi(_ScopedApi):
             if not access.can_add_to_case(db.session, access.parent_case_id(item),
                                           access.current_actor()):
                 raise AccessDenied(_l("You may not change records of this case."))
+        self.check_case_takes(item)
         self._check(item)
 
     def pre_update(self, item: Any) -> None:

@@ -37,6 +37,7 @@ class _WorkApi(_ScopedApi):
 
     def pre_add(self, item: Any) -> None:
         self._check(item)
+        self.check_case_takes(item)
 
     def pre_update(self, item: Any) -> None:
         super().pre_update(item)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.security.filters import editable, picker_filters, scoped
 from portal.services import access
+from portal.services.casework import cases
 
 # Counting every row of a 200,000-row table on each page costs more than the page itself;
 # above this many rows the pager shows "more than N" instead of an exact total.
@@ -73,6 +74,9 @@ class PlusInterface(SQLAInterface):
                        "Check the values and try again."))
             ) from exc
 
+
+#: the add-form fields through which a record names its case, directly or through its parent
+_PARENT_FIELDS = ("case", "assignment", "mediation", "request")
 
 #: the most rows one list page shows, whatever ``psize_<View>`` asks for
 MAX_PAGE_SIZE = 100
@@ -139,11 +143,17 @@ class ScopedModelView(ModelView):
 
     def _init_forms(self) -> None:
         super()._init_forms()
-        from portal.views.fields import count_long_texts, label_blank_choices
+        from portal.views.fields import case_takes_new, count_long_texts, label_blank_choices
 
         label_blank_choices(self.add_form, self.edit_form)
         for form in (self.add_form, self.edit_form):
             count_long_texts(form, self.datamodel.obj)
+        # The field through which a new record names its case (a relation or a picker): a
+        # closed case is refused there, as WTForms' inline ``validate_<field>`` of the form.
+        model = self.datamodel.obj
+        parent = next((c for c in self.add_columns or [] if c in _PARENT_FIELDS), None)
+        if parent is not None and access.has_rule(model) and hasattr(self.add_form, parent):
+            setattr(self.add_form, f"validate_{parent}", case_takes_new(model))
 
     def _install_titles_and_formatters(self, model: type) -> None:
         # FAB's default titles ("Add Meeting") and raw values (enum codes, True, ISO dates)
@@ -428,11 +438,17 @@ class ScopedModelView(ModelView):
         abort(404)
 
     def check_case_write(self, item: Any) -> None:
-        """Refuse a row whose case is not one the user may add records to."""
+        """Refuse a row whose case is not one the user may add records to, and a new row
+        for a closed case (``cases.check_takes_new``; the form says so beside its case field
+        first, this covers the forms opened from the case page, which have none)."""
         actor = access.current_actor()
         if access.has_rule(type(item)) and not isinstance(item, access.Client):
-            if not access.can_add_to_case(db.session, access.parent_case_id(item), actor):
+            case_id = access.parent_case_id(item)
+            if not access.can_add_to_case(db.session, case_id, actor):
                 raise access_error()
+            if getattr(item, "id", None) is None:
+                with db.session.no_autoflush:
+                    cases.check_takes_new(db.session, case_id, type(item))
 
     def pre_add(self, item: Any) -> None:
         self.check_case_write(item)

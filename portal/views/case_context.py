@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import AppBuilder, BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.fields import QuerySelectField
@@ -27,8 +27,8 @@ from wtforms.validators import DataRequired, Optional
 from portal.extensions import db
 from portal.models import Case, Client
 from portal.services import access
-from portal.services.casework import case_context
-from portal.services.errors import AccessDenied, NotFound
+from portal.services.casework import case_context, cases
+from portal.services.errors import AccessDenied, NotFound, ValidationFailed
 
 _CONTEXT_KEY = "plus_context_case"
 
@@ -71,6 +71,12 @@ class CaseContextMixin:
         case = self.context_case()
         if case is None:
             return super().add()  # type: ignore[misc]
+        try:
+            cases.check_takes_new(db.session, case.id, self.datamodel.obj)  # type: ignore[attr-defined]
+        except ValidationFailed as exc:
+            # A closed case: back to its page, which says what it still takes.
+            flash(str(exc.message), "warning")
+            return redirect(url_for("CaseView.show", pk=case.id))
         widget = self._add()  # type: ignore[attr-defined]
         if not widget:
             if g.get("plus_context_saved"):

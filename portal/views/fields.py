@@ -183,6 +183,24 @@ def rule(
     return validator
 
 
+def case_takes_new(model: type) -> Callable[[Any, Any], None]:
+    """Validator of an add form's case (or parent) field: a closed case takes no new record
+    of ``model`` but documents. Edit forms keep their case, so they are not judged here."""
+
+    def validator(form: Any, field: Any) -> None:
+        if _edited_pk() is not None or field.data is None:
+            return
+        parent = field.data
+        case_id = parent.id if isinstance(parent, Case) else getattr(parent, "case_id", None)
+        try:
+            with db.session.no_autoflush:
+                cases.check_takes_new(db.session, case_id, model)
+        except DomainError as exc:
+            raise ValidationError(str(exc.message)) from exc
+
+    return validator
+
+
 def _personal_code(value: str) -> str:
     from portal.services import access
 

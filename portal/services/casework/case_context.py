@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.models import Case, CaseStatus, Client, FormVersion, Process, Submission, WorkAssignment
 from portal.services import access
+from portal.services.casework import cases
 from portal.services.errors import AccessDenied, NotFound
 
 
@@ -68,18 +69,21 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     RecordKind("document", _l("Document"), "DocumentView.add", "case-documents", _ALL),
 )
 
+#: the record kinds (keys are the models' table names) a closed case still offers
+_KINDS_TAKEN_WHEN_CLOSED = frozenset(m.__tablename__ for m in cases.TAKEN_WHEN_CLOSED)
+
 
 def kinds_for(case: Case, *, has_assignment: bool) -> list[RecordKind]:
     """The kinds of record the case's function takes; work records once it has an assignment.
 
-    A closed case takes only documents: the court's or the archive's paper still arrives
-    after closing, while a meeting, hours or a violation after the end would be a mistake.
+    A closed case takes only what ``cases.TAKEN_WHEN_CLOSED`` names (documents), the rule
+    the screens and the API apply to a posted record too.
     """
     closed = case.status == CaseStatus.CLOSED
     return [
         k for k in RECORD_KINDS
         if case.process in k.processes and (has_assignment or not k.needs_assignment)
-        and (not closed or k.key == "document")
+        and (not closed or k.key in _KINDS_TAKEN_WHEN_CLOSED)
     ]
 
 

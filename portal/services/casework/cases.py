@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from portal.models import Case, CaseNumberCounter, CaseStatus, ClosureReason
+from portal.models import Case, CaseNumberCounter, CaseStatus, ClosureReason, Document
 from portal.services.errors import IllegalTransition, ValidationFailed
 
 # The case workflow. Closed is final: a reopened matter is a new case with a new number.
@@ -18,6 +18,33 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.SUSPENDED: frozenset({CaseStatus.ACTIVE, CaseStatus.CLOSED}),
     CaseStatus.CLOSED: frozenset(),
 }
+
+#: The records a closed case still takes: the court's or the archive's paper arrives after
+#: closing, while a meeting, hours or a violation after the end would be a mistake.
+TAKEN_WHEN_CLOSED: tuple[type, ...] = (Document,)
+
+
+def takes_new(status: CaseStatus | None, model: type) -> bool:
+    """Whether a case in ``status`` takes a new record of ``model``."""
+    return status != CaseStatus.CLOSED or issubclass(model, TAKEN_WHEN_CLOSED)
+
+
+def check_takes_new(session: Session, case_id: int | None, model: type,
+                    field: str = "case") -> None:
+    """Refuse a new record of ``model`` for a closed case (screens, API and case page alike).
+
+    Changes to the records a case already holds stay possible: a typo in a meeting's note is
+    corrected after closing too.
+
+    :raises ValidationFailed: beside ``field`` when the case is closed.
+    """
+    if case_id is None:
+        return
+    status = session.execute(select(Case.status).where(Case.id == case_id)).scalar_one_or_none()
+    if not takes_new(status, model):
+        raise ValidationFailed(
+            _l("The case is closed: only documents can be added."), field)
+
 
 NUMBER_PATTERN = re.compile(r"^[A-Z]{1,4}-\d{4}-\d{1,8}$")
 
