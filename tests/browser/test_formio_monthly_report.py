@@ -47,6 +47,28 @@ def _count(app: Flask) -> int:
     return int(n or 0)
 
 
+def _add_tag(page: Any, n: int, topic: str) -> None:
+    """Type the ``n``-th tag (from 0) into the tags field and wait until Choices.js shows it.
+
+    Under load the renderer can redraw the field between typing and Enter (a calculated value
+    or condition elsewhere changed), and the typed text goes with the old input: type it again
+    into the new one. Choices.js refuses a duplicate, so a late first attempt adds nothing more.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    tags = f"{C}topics input.choices__input--cloned"
+    item = page.locator(f"{C}topics .choices__list--multiple .choices__item").nth(n)
+    for attempt in range(4):
+        page.fill(tags, topic)
+        page.press(tags, "Enter")
+        try:
+            item.wait_for(timeout=5_000 if attempt < 3 else 15_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the tag {topic!r} was not added")
+
+
 def _client(app: Flask, sd: SubmissionData) -> tuple[str, str]:
     """(value, label) of the volunteer's linked client."""
     from portal.extensions import db
@@ -107,12 +129,8 @@ def test_volunteer_fills_the_monthly_report_in_the_renderer(
     # Selection count, tags, multiple values, currency and the condition it drives.
     page.check(f"{C}support_areas input[value=employment]")
     page.check(f"{C}support_areas input[value=documents]")
-    tags = f"{C}topics input.choices__input--cloned"
     for n, topic in enumerate(("darba meklēšana", "CV")):
-        page.fill(tags, topic)
-        page.press(tags, "Enter")
-        # Choices.js adds the tag a moment later; typing the next one sooner can lose this one.
-        page.locator(f"{C}topics .choices__list--multiple .choices__item").nth(n).wait_for()
+        _add_tag(page, n, topic)
     page.fill(f"{C}institutions input", "Nodarbinātības valsts aģentūra")
     page.click(f"{C}institutions button:has-text('Pievienot iestādi')")
     page.locator(f"{C}institutions input").nth(1).fill("Sociālais dienests")
