@@ -136,3 +136,30 @@ def test_records_it_holds_can_still_be_corrected(app: Flask, closed: CaseRecords
     with app.app_context():
         assert db.session.get(HoursLog, closed.hours).note == "Labots pēc slēgšanas"
         db.session.remove()
+
+
+def test_the_intake_pipeline_refuses_too(app: Flask, closed: CaseRecords, base: Any) -> None:
+    """Hours reported through the portal or a violation from a connector, reviewed after the
+    case closed: accepting says why and stores nothing."""
+    from portal.services import access, intake
+    from portal.services.errors import ValidationFailed
+
+    with app.app_context():
+        actor = access.Actor.of(db.session.get(PlusUser, base.users[Role.OFFICER]))
+        before = count(app, HoursLog)
+        hours = intake.propose_create(HoursLog, {
+            "assignment_id": closed.assignment, "work_date": dt.date.today().isoformat(),
+            "hours": "2"})
+        with pytest.raises(ValidationFailed) as refused:
+            intake.apply_changes(db.session, [hours], actor, source="submission:1",
+                                 case_id=closed.case)
+        assert refused.value.field == "changes"
+        db.session.rollback()
+        violation = intake.propose_create(Violation, {
+            "case_id": closed.case, "violation_date": dt.date.today().isoformat(),
+            "description": "Elektroniskās uzraudzības notikums"})
+        with pytest.raises(ValidationFailed):
+            intake.apply_changes(db.session, [violation], actor, source="em:1", connector=True)
+        db.session.rollback()
+        db.session.remove()
+    assert count(app, HoursLog) == before

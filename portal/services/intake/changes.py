@@ -266,6 +266,10 @@ def apply_change(
     return record
 
 
+#: the columns through which a new row belongs to a case (directly or through its parent)
+_CASE_PARENTS = ("case_id", "assignment_id", "mediation_id", "request_id")
+
+
 def apply_changes(
     session: Session,
     changes: list[ProposedChange],
@@ -280,7 +284,8 @@ def apply_changes(
     The change history names ``source``; ``connector`` says the source is a connector, the
     only kind allowed to set :data:`CONNECTOR_ONLY` fields. Returns the created rows by ref.
 
-    :raises ValidationFailed: when a change has a problem or sets a connector-only field.
+    :raises ValidationFailed: when a change has a problem, sets a connector-only field or adds
+        a record other than a document to a closed case.
     :raises AccessDenied: when the actor may not change a record concerned.
     """
     problems = [c.problem for c in changes if c.problem]
@@ -294,6 +299,14 @@ def apply_changes(
                     _l("Only a connector may mark a decision as received electronically."),
                     "changes")
     check_rights(session, changes, actor, case_id)
+    from portal.services.casework import cases
+
+    for change in changes:
+        model = model_by_name(change.entity)
+        if change.kind == "create" and model is not None and any(
+                c in model.__table__.c for c in _CASE_PARENTS):  # type: ignore[attr-defined]
+            # A closed case takes only documents, whatever brings the record.
+            cases.check_takes_new(session, change.case_id or case_id, model, "changes")
     from portal.services import intake
 
     created: dict[str, Any] = {}
