@@ -83,7 +83,7 @@ def server_times(rows: int, repeat: int) -> dict[str, dict[str, list[float]]]:
     """Validation and render times of both forms on the server (seconds)."""
     from portal import create_app
     from portal import formsengine as fe
-    from portal.public import formview
+    from portal.public import formstate, formview
 
     hours_defn = fe.load_definition((ROOT / "formdefs" / "hours_worked.json").read_text())
     forms = {
@@ -108,9 +108,9 @@ def server_times(rows: int, repeat: int) -> dict[str, dict[str, list[float]]]:
 
             def render(schema: dict[str, Any] = schema, data: dict[str, Any] = data,
                        defn: Any = defn, name: str = name) -> str:
-                state = formview.FormState(values=_raw_values(schema, data))
+                state = formstate.FormState(values=_raw_values(schema, data))
                 if name == "editgrid + total":
-                    formview.apply_calculated(schema, state, fe.calculated_data(defn, data))
+                    formstate.apply_calculated(schema, state, fe.calculated_data(defn, data))
                 view = formview.build_view(schema, state)
                 html = template.render(view=view)
                 assert len(html) > rows * 100

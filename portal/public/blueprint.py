@@ -29,7 +29,7 @@ from flask_login import current_user, login_user, logout_user
 from portal import i18n
 from portal.extensions import csrf, db, security_manager
 from portal.models import PlusUser
-from portal.public import formview, pages
+from portal.public import formstate, formview, pages
 from portal.public.formio_i18n import formio_texts
 from portal.public.forms import LoginForm, SetPasswordForm
 from portal.public.pages import portal_user_required
@@ -339,30 +339,30 @@ def form_page(key: str) -> Any:
         chosen = request.args.get("client")
         if chosen is not None and page.asks_for_client and chosen not in page.client_values:
             abort(404)  # a client that is not theirs: as if the link did not exist
-        state = formview.initial_state(page.schema, {"linked_clients": chosen} if chosen else None)
+        state = formstate.initial_state(page.schema, {"linked_clients": chosen} if chosen else None)
         pages.recalculate(page, state, current_app.config["PLUS_TIMEZONE"])
         return _render_form(page, state, secrets.token_urlsafe(24))
-    idempotency_key = request.form.get(formview.IDEMPOTENCY_KEY, "")
+    idempotency_key = request.form.get(formstate.IDEMPOTENCY_KEY, "")
     if not pages.valid_idempotency_key(idempotency_key):
         abort(400)
-    state = formview.read_state(page.schema, request.form, request.files)
+    state = formstate.read_state(page.schema, request.form, request.files)
     timezone = current_app.config["PLUS_TIMEZONE"]
     pages.recalculate(page, state, timezone)
     form = request.form
-    if formview.SAVE_ROW in form:
+    if formstate.SAVE_ROW in form:
         # The renderer saves an editgrid row only when its fields are valid.
-        errors = pages.row_errors(page, state, form[formview.SAVE_ROW], timezone, _locale())
-        if not formview.save_row(page.schema, state, form[formview.SAVE_ROW], errors):
+        errors = pages.row_errors(page, state, form[formstate.SAVE_ROW], timezone, _locale())
+        if not formstate.save_row(page.schema, state, form[formstate.SAVE_ROW], errors):
             abort(400)
-        still_open = form[formview.SAVE_ROW].rpartition(":")[0] in state.open
+        still_open = form[formstate.SAVE_ROW].rpartition(":")[0] in state.open
         return _render_form(page, state, idempotency_key, errors if still_open else None)
-    if any(k in form for k in (formview.ADD_ROW, formview.REMOVE_ROW, formview.EDIT_ROW)):
-        if formview.ADD_ROW in form:
-            changed = formview.add_row(page.schema, state, form[formview.ADD_ROW])
-        elif formview.REMOVE_ROW in form:
-            changed = formview.remove_row(page.schema, state, form[formview.REMOVE_ROW])
+    if any(k in form for k in (formstate.ADD_ROW, formstate.REMOVE_ROW, formstate.EDIT_ROW)):
+        if formstate.ADD_ROW in form:
+            changed = formstate.add_row(page.schema, state, form[formstate.ADD_ROW])
+        elif formstate.REMOVE_ROW in form:
+            changed = formstate.remove_row(page.schema, state, form[formstate.REMOVE_ROW])
         else:
-            changed = formview.edit_row(page.schema, state, form[formview.EDIT_ROW])
+            changed = formstate.edit_row(page.schema, state, form[formstate.EDIT_ROW])
         if not changed:
             abort(400)
         pages.recalculate(page, state, timezone)
@@ -389,8 +389,8 @@ def form_js(key: str) -> Any:
                            formio_texts=formio_texts())
 
 
-def _submit(page: pages.FormPage, key: str, state: formview.FormState, idem: str) -> Any:
-    data = formview.to_formio_data(page.schema, state, current_app.config["PLUS_TIMEZONE"])
+def _submit(page: pages.FormPage, key: str, state: formstate.FormState, idem: str) -> Any:
+    data = formstate.to_formio_data(page.schema, state, current_app.config["PLUS_TIMEZONE"])
     result = submissions.submit(
         db.session, user=current_user._get_current_object(), form_key=key, data=data,
         idempotency_key=idem, files=state.files or None, locale=_locale(),
@@ -409,7 +409,7 @@ def _submit(page: pages.FormPage, key: str, state: formview.FormState, idem: str
 
 def _render_form(
     page: pages.FormPage,
-    state: formview.FormState,
+    state: formstate.FormState,
     idempotency_key: str,
     errors: dict[str, list[str]] | None = None,
 ) -> Any:

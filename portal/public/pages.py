@@ -224,21 +224,21 @@ def load_form_page(session: Any, user: Any, key: str, locale: str) -> FormPage |
 
 def recalculate(page: FormPage, state: Any, timezone: str) -> None:
     """Recompute the form's calculated values from what the user entered (each post)."""
-    from portal.public import formview
+    from portal.public import formstate
 
     if not any(f.calculate is not None for f in page.parsed.walk()):
         return
-    data = formview.to_formio_data(page.schema, state, timezone)
-    formview.apply_calculated(page.schema, state, fe.calculated_data(page.parsed, data))
+    data = formstate.to_formio_data(page.schema, state, timezone)
+    formstate.apply_calculated(page.schema, state, fe.calculated_data(page.parsed, data))
 
 
 def row_errors(page: FormPage, state: Any, spec: str, timezone: str,
                locale: str) -> dict[str, list[str]]:
     """The errors of one editgrid row (``"grid:n"``) as the whole form stands."""
-    from portal.public import formview
+    from portal.public import formstate
 
     grid, _, index = spec.rpartition(":")
-    data = formview.to_formio_data(page.schema, state, timezone)
+    data = formstate.to_formio_data(page.schema, state, timezone)
     errors = fe.validate_submission(page.parsed, data, locale, options=page.options,
                                  today=rules.today()).errors
     prefix = f"{grid}[{index}]"
