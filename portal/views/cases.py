@@ -164,6 +164,8 @@ class CaseView(ScopedModelView):
             title=self.show_title,
             file=data,
             can_edit=can_edit,
+            # adding records other than documents (a closed case takes only those)
+            can_add=can_edit and cases.takes_records(item.status),
             record_kinds=case_context.kinds_for(item, has_assignment=bool(data.assignments))
             if can_edit else [],
             history=case_history.case_page(db.session, item.id, actor, page=history_page),

@@ -166,7 +166,7 @@ class SupervisionPlanStepsView(BaseView):
         """A goal for an assessed need, with its activities."""
         actor = access.current_actor()
         the_plan = self._plan(plan_id)
-        case = _editable_case(the_plan.case_id)
+        case = _editable_case(the_plan.case_id, PlanGoal)
         needs = plans.assessed_needs(db.session, case.id)
         form = GoalForm()
         form.need_area.choices = [("", "—")] + [(a.value, str(enum_label(a))) for a in needs]
@@ -194,7 +194,7 @@ class SupervisionPlanStepsView(BaseView):
     def progress(self, meeting_id: int) -> Any:
         """Progress with each goal of the plan in force on the meeting's day."""
         actor = access.current_actor()
-        meeting, case = _meeting_to_record(meeting_id)
+        meeting, case = _meeting_to_record(meeting_id, MeetingGoalProgress)
         due = plans.goals_at(db.session, meeting)
         stored = {p.goal_id: p for p in meeting.progress}
         errors: dict[str, list[str]] = {}
@@ -239,7 +239,7 @@ class SupervisionPlanStepsView(BaseView):
     def start(self, case_id: int) -> Any:
         """Register the start of supervision; the notices are generated and filed."""
         actor = access.current_actor()
-        case = _editable_case(case_id)
+        case = _editable_case(case_id, SupervisionStart)
         if case.process is not Process.SUPERVISION:
             abort(404)
         form = StartForm()

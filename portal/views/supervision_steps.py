@@ -35,11 +35,13 @@ from portal.models import (
     ObligationType,
     Process,
     ResponseStep,
+    RiskNeedsAssessment,
     SubmissionKind,
     Violation,
     ViolationResponse,
 )
 from portal.services import access, audit, paperwork
+from portal.services.casework import cases
 from portal.services.casework.rules import today
 from portal.services.errors import ValidationFailed
 from portal.services.supervision import assessment, obligations, term, violations
@@ -214,7 +216,10 @@ class AssessmentItemView(ScopedModelView):
 # --- the step pages ---------------------------------------------------------------------
 
 
-def _editable_case(case_id: int) -> Case:
+def _editable_case(case_id: int, adds: type | None = None) -> Case:
+    """The case a step page works on: 404 outside the user's scope, 403 where they may not
+    add to it; a page that ``adds`` a record sends them back to a closed case's page, which
+    says what it still takes."""
     actor = access.current_actor()
     case = db.session.scalars(
         select(Case).where(Case.id == case_id, access.case_visible(actor))).first()
@@ -222,17 +227,24 @@ def _editable_case(case_id: int) -> Case:
         abort(404)
     if not access.can_add_to_case(db.session, case.id, actor):
         abort(403)
+    if adds is not None:
+        try:
+            cases.check_takes_new(db.session, case.id, adds)
+        except ValidationFailed as exc:
+            flash(str(exc.message), "warning")
+            abort(redirect(url_for("CaseView.show", pk=case.id)))
     return case
 
 
-def _meeting_to_record(meeting_id: int) -> tuple[Meeting, Case]:
-    """A meeting the user sees (else 404) and its case, if they may add to it (else 403)."""
+def _meeting_to_record(meeting_id: int, adds: type) -> tuple[Meeting, Case]:
+    """A meeting the user sees (else 404) and its case, if they may add ``adds`` records to
+    it (else 403, or back to a closed case's page)."""
     meeting = db.session.scalars(
         select(Meeting).where(Meeting.id == meeting_id,
                               access.condition(Meeting, access.current_actor()))).first()
     if meeting is None:
         abort(404)
-    return meeting, _editable_case(meeting.case_id)
+    return meeting, _editable_case(meeting.case_id, adds)
 
 
 def _field_errors(exc: ValidationFailed) -> dict[str, list[str]]:
@@ -250,7 +262,7 @@ class SupervisionStepsView(BaseView):
     def compliance(self, meeting_id: int) -> Any:
         """Compliance with each obligation in force on the meeting's day."""
         actor = access.current_actor()
-        meeting, case = _meeting_to_record(meeting_id)
+        meeting, case = _meeting_to_record(meeting_id, MeetingObligationCheck)
         due = obligations.due_at(db.session, meeting)
         stored = {c.obligation_id: c for c in meeting.checks}
         errors: dict[str, list[str]] = {}
@@ -291,7 +303,7 @@ class SupervisionStepsView(BaseView):
     def assess(self, case_id: int) -> Any:
         """A new risk and needs assessment: every item of the instrument scored."""
         actor = access.current_actor()
-        case = _editable_case(case_id)
+        case = _editable_case(case_id, RiskNeedsAssessment)
         if case.process is not Process.SUPERVISION:
             abort(404)
         catalogue = assessment.items(db.session)
@@ -339,7 +351,7 @@ class SupervisionStepsView(BaseView):
                                     access.condition(Violation, actor))).first()
         if violation is None:
             abort(404)
-        case = _editable_case(violation.case_id)
+        case = _editable_case(violation.case_id, ViolationResponse)
         form = RespondForm()
         proposed = violations.next_step(db.session, case.id)
         if request.method == "GET":

@@ -163,3 +163,26 @@ def test_the_intake_pipeline_refuses_too(app: Flask, closed: CaseRecords, base: 
         db.session.rollback()
         db.session.remove()
     assert count(app, HoursLog) == before
+
+
+def test_the_step_pages_go_back_to_the_case_page(app: Flask, closed: CaseRecords,
+                                                 login_as: Any) -> None:
+    """Compliance, plan progress, a goal, a response to a violation, an assessment and the
+    start: each page adds a record, so a closed case's sends the officer back to it."""
+    officer = login_as(Role.OFFICER)
+    officer.get("/lang/lv")
+    for url in (f"/supervision/meeting/{closed.meeting}/compliance",
+                f"/supervision-plan/meeting/{closed.meeting}/progress",
+                f"/supervision-plan/plan/{closed.plan}/goal",
+                f"/supervision/violation/{closed.violation}/respond",
+                f"/supervision/case/{closed.case}/assess",
+                f"/supervision-plan/case/{closed.case}/start"):
+        for method in ("get", "post"):
+            resp = getattr(officer, method)(url)
+            assert resp.status_code == 302, (url, method, resp.status_code)
+            assert resp.headers["Location"].endswith(f"/caseview/show/{closed.case}"), url
+    page = officer.get(f"/caseview/show/{closed.case}").get_data(as_text=True)
+    assert expected(app, "lv", MSG) in page
+    for link in ("/compliance", "/progress", "/goal", "/respond", "/assess",
+                 "/casedecisionview/add", "/mediationtermview/add"):
+        assert link not in page, link

@@ -24,9 +24,14 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
 TAKEN_WHEN_CLOSED: tuple[type, ...] = (Document,)
 
 
+def takes_records(status: CaseStatus | None) -> bool:
+    """Whether a case in ``status`` takes new records other than documents."""
+    return status != CaseStatus.CLOSED
+
+
 def takes_new(status: CaseStatus | None, model: type) -> bool:
     """Whether a case in ``status`` takes a new record of ``model``."""
-    return status != CaseStatus.CLOSED or issubclass(model, TAKEN_WHEN_CLOSED)
+    return takes_records(status) or issubclass(model, TAKEN_WHEN_CLOSED)
 
 
 def check_takes_new(session: Session, case_id: int | None, model: type,
