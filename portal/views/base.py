@@ -15,8 +15,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError, StatementError
 from sqlalchemy.orm import selectinload
+from wtforms.fields.core import UnboundField
 
 from portal.extensions import db
+from portal.models import CaseStatus
 from portal.security.filters import editable, picker_filters, scoped
 from portal.services import access
 from portal.services.casework import cases
@@ -143,6 +145,7 @@ class ScopedModelView(ModelView):
 
     def _init_forms(self) -> None:
         super()._init_forms()
+        from portal.views.case_context import PickerField
         from portal.views.fields import case_takes_new, count_long_texts, label_blank_choices
 
         label_blank_choices(self.add_form, self.edit_form)
@@ -151,9 +154,21 @@ class ScopedModelView(ModelView):
         # The field through which a new record names its case (a relation or a picker): a
         # closed case is refused there, as WTForms' inline ``validate_<field>`` of the form.
         model = self.datamodel.obj
-        parent = next((c for c in self.add_columns or [] if c in _PARENT_FIELDS), None)
-        if parent is not None and access.has_rule(model) and hasattr(self.add_form, parent):
+        parent = self._parent_field()
+        if parent is not None and hasattr(self.add_form, parent):
             setattr(self.add_form, f"validate_{parent}", case_takes_new(model))
+            unbound = getattr(self.add_form, parent)
+            if issubclass(unbound.field_class, PickerField) and \
+                    not cases.takes_new(CaseStatus.CLOSED, model):
+                # The case picker of the add form searches only cases that take new records.
+                setattr(self.add_form, parent, UnboundField(
+                    unbound.field_class, *unbound.args, **{**unbound.kwargs, "open_only": True}))
+
+    def _parent_field(self) -> str | None:
+        """The add form's field through which a new record names its case, if it has one."""
+        if not access.has_rule(self.datamodel.obj):
+            return None
+        return next((c for c in self.add_columns or [] if c in _PARENT_FIELDS), None)
 
     def _install_titles_and_formatters(self, model: type) -> None:
         # FAB's default titles ("Add Meeting") and raw values (enum codes, True, ISO dates)

@@ -173,8 +173,10 @@ _NO_RESULTS = _l("Nothing found")
 class PickerWidget:
     """A select that Select2 fills from a search endpoint as the user types."""
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, open_only: bool = False) -> None:
         self.endpoint = endpoint
+        #: offer only cases that take new records (an add form of anything but a document)
+        self.open_only = open_only
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         kwargs.setdefault("id", field.id)
@@ -193,7 +195,8 @@ class PickerWidget:
         return Markup(
             '<select name="{}" id="{}" class="{}" data-endpoint="{}" data-placeholder="{}" '
             'data-searching="{}" data-no-results="{}" style="width:100%">{}</select>{}'
-        ).format(field.name, kwargs["id"], classes, url_for(self.endpoint), _PLACEHOLDER,
+        ).format(field.name, kwargs["id"], classes,
+                 url_for(self.endpoint, **({"open": 1} if self.open_only else {})), _PLACEHOLDER,
                  _SEARCHING, _NO_RESULTS, options, script)
 
 
@@ -202,7 +205,8 @@ class PickerField(QuerySelectField):
     id is looked up through the access filter, not in a list of every row."""
 
     def __init__(self, label: Any, model: type, endpoint: str, labeller: Any, *,
-                 write: bool = True, required: bool = True, **kwargs: Any) -> None:
+                 write: bool = True, required: bool = True, open_only: bool = False,
+                 **kwargs: Any) -> None:
         self._model = model
         self._write = write
         super().__init__(
@@ -212,7 +216,7 @@ class PickerField(QuerySelectField):
             get_pk_func=lambda obj: obj.id,
             get_label=labeller,
             allow_blank=not required,
-            widget=PickerWidget(endpoint),
+            widget=PickerWidget(endpoint, open_only),
             **kwargs,
         )
 
@@ -252,7 +256,8 @@ class PickerView(BaseView):
     @has_access_api
     def cases(self) -> Any:
         rows = case_context.search_cases(
-            db.session, access.current_actor(), (request.args.get("q") or "")[:100]
+            db.session, access.current_actor(), (request.args.get("q") or "")[:100],
+            open_only=request.args.get("open") == "1",
         )
         return {"results": [{"id": c.id, "text": c.text} for c in rows]}
 

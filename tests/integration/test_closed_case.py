@@ -186,3 +186,20 @@ def test_the_step_pages_go_back_to_the_case_page(app: Flask, closed: CaseRecords
     for link in ("/compliance", "/progress", "/goal", "/respond", "/assess",
                  "/casedecisionview/add", "/mediationtermview/add"):
         assert link not in page, link
+
+
+def test_add_forms_offer_only_cases_that_take_the_record(app: Flask, closed: CaseRecords,
+                                                         base: Any, login_as: Any) -> None:
+    officer = login_as(Role.OFFICER)
+    with app.app_context():
+        number = db.session.get(Case, closed.case).number
+        db.session.remove()
+    # The case picker of an add form asks for open cases only; a document's asks for all.
+    violation_form = officer.get("/violationview/add").get_data(as_text=True)
+    assert 'data-endpoint="/picker/cases?open=1"' in violation_form
+    document_form = officer.get("/documentview/add").get_data(as_text=True)
+    assert 'data-endpoint="/picker/cases"' in document_form
+    edit_form = officer.get(f"/violationview/edit/{closed.violation}").get_data(as_text=True)
+    assert 'data-endpoint="/picker/cases"' in edit_form and number in edit_form
+    assert not officer.get(f"/picker/cases?q={number}&open=1").get_json()["results"]
+    assert officer.get(f"/picker/cases?q={number}").get_json()["results"]

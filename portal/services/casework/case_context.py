@@ -157,11 +157,15 @@ def _pattern(term: str) -> str:
 
 
 def search_cases(session: Session, actor: access.Actor, term: str, *,
-                 write: bool = True, limit: int = PICKER_LIMIT) -> list[Choice]:
+                 write: bool = True, open_only: bool = False,
+                 limit: int = PICKER_LIMIT) -> list[Choice]:
     """Cases whose number or client's name contains ``term``, within the actor's scope
-    (by default the cases they may add records to), newest first."""
+    (by default the cases they may add records to), newest first; with ``open_only``, only
+    cases that take new records other than documents (``cases.takes_records``)."""
     cond = access.case_editable(actor) if write else access.case_visible(actor)
     stmt = select(Case).join(Client, Case.client_id == Client.id).where(cond)
+    if open_only:
+        stmt = stmt.where(cases.taking_records())
     if term.strip():
         pattern = _pattern(term)
         stmt = stmt.where(or_(

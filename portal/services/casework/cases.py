@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from portal.models import Case, CaseNumberCounter, CaseStatus, ClosureReason, Document
@@ -27,6 +27,12 @@ TAKEN_WHEN_CLOSED: tuple[type, ...] = (Document,)
 def takes_records(status: CaseStatus | None) -> bool:
     """Whether a case in ``status`` takes new records other than documents."""
     return status != CaseStatus.CLOSED
+
+
+def taking_records() -> ColumnElement[bool]:
+    """SQL condition on Case: the case takes new records other than documents (the case
+    pickers of add forms)."""
+    return Case.status != CaseStatus.CLOSED
 
 
 def takes_new(status: CaseStatus | None, model: type) -> bool:
