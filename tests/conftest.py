@@ -143,3 +143,23 @@ def unique() -> str:
 @pytest.fixture()
 def today() -> dt.date:
     return dt.date.today()
+
+
+@pytest.fixture()
+def keep_languages(app: Flask) -> Iterator[None]:
+    """Switching the screen language is saved on the user: put the users' choices back
+    afterwards (other modules expect the Latvian default)."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import PlusUser
+
+    with app.app_context():
+        saved = {u.id: u.preferred_language for u in db.session.scalars(select(PlusUser))}
+        db.session.remove()
+    yield
+    with app.app_context():
+        for user in db.session.scalars(select(PlusUser).where(PlusUser.id.in_(list(saved)))):
+            user.preferred_language = saved[user.id]
+        db.session.commit()
+        db.session.remove()

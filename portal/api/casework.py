@@ -67,9 +67,6 @@ def _long_text(value: Any) -> None:
         raise MarshmallowValidationError(str(exc.message)) from exc
 
 
-#: the add fields through which a record names its case, directly or through its parent
-_PARENT_FIELDS = ("case", "assignment", "mediation", "request")
-
 
 class _ScopedApi(ModelRestApi):
     """Base for case-data APIs: reads are filtered; writes checked against the access rules.
@@ -108,7 +105,7 @@ class _ScopedApi(ModelRestApi):
 
     def check_case_takes(self, item: Any) -> None:
         """Refuse a new record for a closed case, under the field that names its case."""
-        field = next((c for c in self.add_columns or [] if c in _PARENT_FIELDS), "case")
+        field = next((c for c in self.add_columns or [] if c in access.PARENT_FIELDS), "case")
         with db.session.no_autoflush:
             cases.check_takes_new(db.session, access.parent_case_id(item), type(item), field)
 

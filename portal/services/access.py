@@ -526,6 +526,10 @@ def can_add_to_case(session: Any, case_id: int | None, actor: Actor) -> bool:
     return session.execute(stmt).first() is not None
 
 
+#: the relations through which a record names its case, directly or through its parent
+PARENT_FIELDS = ("case", "assignment", "mediation", "request")
+
+
 def parent_case_id(obj: Any) -> int | None:
     """The case a not-yet-stored child row will belong to."""
     if isinstance(obj, Case):

@@ -77,9 +77,6 @@ class PlusInterface(SQLAInterface):
             ) from exc
 
 
-#: the add-form fields through which a record names its case, directly or through its parent
-_PARENT_FIELDS = ("case", "assignment", "mediation", "request")
-
 #: the most rows one list page shows, whatever ``psize_<View>`` asks for
 MAX_PAGE_SIZE = 100
 #: beyond any list we hold; keeps the OFFSET a database integer
@@ -168,7 +165,7 @@ class ScopedModelView(ModelView):
         """The add form's field through which a new record names its case, if it has one."""
         if not access.has_rule(self.datamodel.obj):
             return None
-        return next((c for c in self.add_columns or [] if c in _PARENT_FIELDS), None)
+        return next((c for c in self.add_columns or [] if c in access.PARENT_FIELDS), None)
 
     def _install_titles_and_formatters(self, model: type) -> None:
         # FAB's default titles ("Add Meeting") and raw values (enum codes, True, ISO dates)

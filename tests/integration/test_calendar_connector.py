@@ -28,22 +28,7 @@ from tests.factories import make_case
 from tests.integration.test_bad_input import assert_refused, assert_saved, count, expected
 from tests.integration.test_scheduling import MSG_EXT_OFFICER, _local_input, _span, _when
 
-
-@pytest.fixture(autouse=True)
-def _keep_languages(app: Flask) -> Iterator[None]:
-    """Switching the screen language is saved on the user: put the base users' choices back
-    (other modules expect the Latvian default)."""
-    from portal.models import PlusUser
-
-    with app.app_context():
-        saved = {u.id: u.preferred_language for u in db.session.scalars(select(PlusUser))}
-        db.session.remove()
-    yield
-    with app.app_context():
-        for user in db.session.scalars(select(PlusUser).where(PlusUser.id.in_(list(saved)))):
-            user.preferred_language = saved[user.id]
-        db.session.commit()
-        db.session.remove()
+pytestmark = pytest.mark.usefixtures("keep_languages")
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,10 @@ the case). Records it already holds can still be corrected."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import (
@@ -31,18 +29,7 @@ from tests.integration.test_bad_input import assert_refused, count, expected
 MSG = "The case is closed: only documents can be added."
 
 
-@pytest.fixture(autouse=True)
-def _keep_languages(app: Flask) -> Iterator[None]:
-    """Switching the language is saved on the user: put the base users' choices back."""
-    with app.app_context():
-        saved = {u.id: u.preferred_language for u in db.session.scalars(select(PlusUser))}
-        db.session.remove()
-    yield
-    with app.app_context():
-        for user in db.session.scalars(select(PlusUser).where(PlusUser.id.in_(list(saved)))):
-            user.preferred_language = saved[user.id]
-        db.session.commit()
-        db.session.remove()
+pytestmark = pytest.mark.usefixtures("keep_languages")
 
 
 @pytest.fixture()

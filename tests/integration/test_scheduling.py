@@ -34,21 +34,7 @@ MSG_EXT_OFFICER = ("The unified calendar shows the officer as not available from
                    "to %(end)s.")
 
 
-@pytest.fixture(autouse=True)
-def _keep_languages(app: Flask) -> Iterator[None]:
-    """Switching the screen language is saved on the user: put the base users' choices back
-    (other modules expect the Latvian default)."""
-    from portal.models import PlusUser
-
-    with app.app_context():
-        saved = {u.id: u.preferred_language for u in db.session.scalars(select(PlusUser))}
-        db.session.remove()
-    yield
-    with app.app_context():
-        for user in db.session.scalars(select(PlusUser).where(PlusUser.id.in_(list(saved)))):
-            user.preferred_language = saved[user.id]
-        db.session.commit()
-        db.session.remove()
+pytestmark = pytest.mark.usefixtures("keep_languages")
 
 
 # A random start per run (a database kept between runs holds earlier runs' meetings), then a

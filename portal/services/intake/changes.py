@@ -266,10 +266,6 @@ def apply_change(
     return record
 
 
-#: the columns through which a new row belongs to a case (directly or through its parent)
-_CASE_PARENTS = ("case_id", "assignment_id", "mediation_id", "request_id")
-
-
 def apply_changes(
     session: Session,
     changes: list[ProposedChange],
@@ -304,7 +300,7 @@ def apply_changes(
     for change in changes:
         model = model_by_name(change.entity)
         if change.kind == "create" and model is not None and any(
-                c in model.__table__.c for c in _CASE_PARENTS):  # type: ignore[attr-defined]
+                f"{name}_id" in model.__table__.c for name in access.PARENT_FIELDS):  # type: ignore[attr-defined]
             # A closed case takes only documents, whatever brings the record.
             cases.check_takes_new(session, change.case_id or case_id, model, "changes")
     from portal.services import intake
